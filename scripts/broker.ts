@@ -1,0 +1,182 @@
+// A local Apache Kafka broker for development and tests (a real one: jars from Maven Central, run with java).
+//
+//   npm run broker -- start  [--dir DIR] [--port N] [--sasl] [--tls] [--repo URL] [--jars DIR] [--heap MB] [--foreground]
+//   npm run broker -- stop   [--dir DIR]
+//   npm run broker -- status [--dir DIR]
+//
+// Defaults: --dir .cache/broker, --jars .cache/kafka-3.9.1, --repo https://repo1.maven.org/maven2.
+// `start` leaves the broker running in the background (stop it with `stop`); with --foreground it
+// stays attached and stops the broker on Ctrl-C.
+import * as path from 'node:path';
+import { DEFAULT_MAVEN_REPOSITORY, ensureKafkaJars, KAFKA_VERSION } from '../src/core/broker/kafkaJars';
+import { findRunningBroker, startLocalBroker, stopBrokerInDir } from '../src/core/broker/localBroker';
+
+interface Args {
+  command: string;
+  dir: string;
+  jars: string;
+  repo: string;
+  port: number;
+  heap?: number;
+  sasl: boolean;
+  tls: boolean;
+  foreground: boolean;
+}
+
+const USAGE = `usage: npm run broker -- start|stop|status [--dir DIR] [--port N] [--sasl] [--tls] [--repo URL] [--jars DIR] [--heap MB] [--foreground]`;
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    command: '',
+    dir: path.resolve('.cache/broker'),
+    jars: path.resolve(`.cache/kafka-${KAFKA_VERSION}`),
+    repo: DEFAULT_MAVEN_REPOSITORY,
+    port: 0,
+    sasl: false,
+    tls: false,
+    foreground: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    const number = (): number => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`${a} needs a whole number, not "${v}"`);
+      return n;
+    };
+    if (a === '--dir') args.dir = path.resolve(value());
+    else if (a === '--jars') args.jars = path.resolve(value());
+    else if (a === '--repo') args.repo = value();
+    else if (a === '--port') args.port = number();
+    else if (a === '--heap') args.heap = number();
+    else if (a === '--sasl') args.sasl = true;
+    else if (a === '--tls') args.tls = true;
+    else if (a === '--foreground') args.foreground = true;
+    else if (a === '-h' || a === '--help') args.command = 'help';
+    else if (!a.startsWith('-') && !args.command) args.command = a;
+    else throw new Error(`Unknown argument ${a}\n${USAGE}`);
+  }
+  return args;
+}
+
+async function start(args: Args): Promise<void> {
+  const t0 = Date.now();
+  const classpath = await ensureKafkaJars({
+    repositoryUrl: args.repo,
+    targetDir: args.jars,
+    onProgress: (done, total, artifact) => {
+      if (process.stderr.isTTY) process.stderr.write(`\rfetching jars ${done}/${total} ${artifact}`.padEnd(100).slice(0, 100));
+      else if (done === 1 || done === total) console.error(`fetching jars ${done}/${total} (${artifact})`);
+    },
+  });
+  if (Date.now() - t0 > 1000) process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}jars ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort(new Error('Interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const broker = await startLocalBroker({
+    dataDir: args.dir,
+    classpath,
+    plaintextPort: args.port,
+    sasl: args.sasl,
+    tls: args.tls,
+    heapMb: args.heap,
+    log: (line) => console.error(line),
+    signal: controller.signal,
+  });
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+
+  console.log(`Kafka ${KAFKA_VERSION} broker running (pid ${broker.pid}, cluster ${broker.clusterId})`);
+  console.log(`  PLAINTEXT      ${broker.bootstrap}`);
+  if (broker.sasl) {
+    const u = broker.sasl.users;
+    console.log(`  SASL_PLAINTEXT ${broker.sasl.bootstrap}  PLAIN ${u.plain.username}/${u.plain.password}, ` +
+      `SCRAM-SHA-256 ${u.scram256.username}/${u.scram256.password}, SCRAM-SHA-512 ${u.scram512.username}/${u.scram512.password}`);
+  }
+  if (broker.tls) {
+    console.log(`  SSL            ${broker.tls.bootstrap}  CA ${broker.tls.caFile}`);
+    console.log(`                 client cert ${broker.tls.clientCertFile}, key ${broker.tls.clientKeyFile}`);
+  }
+  console.log(`  details        ${broker.files.info}`);
+  console.log(`  broker log     ${broker.files.log}`);
+
+  if (!args.foreground) {
+    console.log(`Stop it with: npm run broker -- stop --dir ${path.relative(process.cwd(), args.dir) || '.'}`);
+    return;
+  }
+  console.log('Press Ctrl-C to stop the broker.');
+  // Signal handlers do not keep Node alive: the timer does, and it notices a broker that died.
+  const exitedByItself = await new Promise<boolean>((resolve) => {
+    const timer = setInterval(() => {
+      if (!isAlive(broker.pid)) {
+        clearInterval(timer);
+        resolve(true);
+      }
+    }, 2000);
+    const onSignal = (): void => {
+      clearInterval(timer);
+      resolve(false);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  if (exitedByItself) {
+    throw new Error(`The broker (pid ${broker.pid}) exited by itself; see ${broker.files.log}`);
+  }
+  console.log('\nStopping the broker...');
+  await broker.stop();
+  console.log('Stopped.');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  switch (args.command) {
+    case 'start':
+      await start(args);
+      return 0;
+    case 'stop': {
+      const stopped = await stopBrokerInDir(args.dir);
+      console.log(stopped ? `Stopped the broker in ${args.dir}` : `No broker was running in ${args.dir}`);
+      return 0;
+    }
+    case 'status': {
+      const info = await findRunningBroker(args.dir);
+      if (!info) {
+        console.log(`No broker is running in ${args.dir}`);
+        return 1;
+      }
+      console.log(JSON.stringify(info, null, 2));
+      return 0;
+    }
+    case 'help':
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,246 @@
+import { readFile } from 'node:fs/promises';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions, type LogEntry } from 'kafkajs';
+import type { ConnectionProfile, ConnectionSecrets } from '../connection/profile';
+import { validateBootstrapServers } from '../connection/profile';
+import { KafkaWorkbenchError, explainConnectionError, timeoutError, type ConnectionContext } from './errors';
+
+/** Where the core writes its diagnostics; the host points this at its one log channel. */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export interface ClusterBroker {
+  nodeId: number;
+  host: string;
+  port: number;
+  isController: boolean;
+}
+
+export interface ClusterSummary {
+  clusterId: string;
+  controllerId: number | null;
+  brokers: ClusterBroker[];
+  /** Time for one metadata round trip once connected, in milliseconds. */
+  roundTripMs: number;
+  /** Time from the first byte sent to the cluster description, including connect and auth. */
+  totalMs: number;
+}
+
+export interface TopicSummary {
+  name: string;
+  partitions: number;
+  internal: boolean;
+}
+
+export interface GroupSummary {
+  groupId: string;
+  protocolType: string;
+}
+
+export interface ClientOptions {
+  /** Upper bound for connecting plus one request; past it the operation fails with a clear message. */
+  timeoutMs: number;
+  logger?: Logger;
+}
+
+async function readPem(path: string | undefined, what: string): Promise<string | undefined> {
+  if (!path) return undefined;
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new KafkaWorkbenchError(
+      `Cannot read the ${what} file ${path}: ${(e as Error).message}. Fix the path with "Kafka: Edit Connection".`,
+      'invalid-input',
+    );
+  }
+}
+
+async function saslOptions(profile: ConnectionProfile, secrets: ConnectionSecrets): Promise<SASLOptions | undefined> {
+  const { mechanism, username } = profile.sasl;
+  if (mechanism === 'none') return undefined;
+  if (!username) {
+    throw new KafkaWorkbenchError(
+      `Connection "${profile.name}" uses SASL ${mechanism.toUpperCase()} but has no user name: set one with "Kafka: Edit Connection".`,
+      'invalid-input',
+    );
+  }
+  const password = secrets.saslPassword ?? '';
+  return { mechanism, username, password } as SASLOptions;
+}
+
+/** Builds the kafkajs configuration; PEM files are read here so a bad path fails before any socket opens. */
+async function kafkaConfig(profile: ConnectionProfile, secrets: ConnectionSecrets, options: ClientOptions): Promise<KafkaConfig> {
+  const problem = validateBootstrapServers(profile.bootstrapServers);
+  if (problem) throw new KafkaWorkbenchError(problem, 'invalid-input');
+  const logger = options.logger ?? silentLogger;
+  const ssl = profile.tls.enabled
+    ? {
+        ca: await readPem(profile.tls.caFile, 'CA certificate'),
+        cert: await readPem(profile.tls.certFile, 'client certificate'),
+        key: await readPem(profile.tls.keyFile, 'client key'),
+        rejectUnauthorized: true,
+        // Node asserts that checkServerIdentity is a function when the key is present at all.
+        ...(profile.tls.verifyHostname ? {} : { checkServerIdentity: () => undefined }),
+      }
+    : undefined;
+  const stepMs = Math.max(1000, Math.min(5000, Math.floor(options.timeoutMs / 2)));
+  return {
+    clientId: profile.clientId || 'kafka-workbench',
+    brokers: [...profile.bootstrapServers],
+    ssl,
+    sasl: await saslOptions(profile, secrets),
+    connectionTimeout: stepMs,
+    authenticationTimeout: stepMs,
+    requestTimeout: options.timeoutMs,
+    enforceRequestTimeout: true,
+    retry: { retries: 2, initialRetryTime: 250, maxRetryTime: 2000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, broker } = log;
+        const line = `[kafkajs ${namespace}] ${message}${broker ? ` (${broker})` : ''}`;
+        if (level === logLevel.ERROR) logger.error(line);
+        else if (level === logLevel.WARN) logger.warn(line);
+        else logger.debug(line);
+      },
+  };
+}
+
+/** Rejects with the deadline error if `work` has not settled in time; a late rejection is swallowed. */
+async function withDeadline<T>(work: Promise<T>, ctx: ConnectionContext): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeoutError(ctx)), ctx.timeoutMs);
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * One cluster connection: the only place that holds kafkajs objects. Every client it hands out is
+ * tracked, so {@link close} really closes everything that talks to the cluster.
+ */
+export class KafkaClient {
+  private admin: Admin | undefined;
+  private adminConnecting: Promise<Admin> | undefined;
+  private readonly closers = new Set<() => Promise<void>>();
+  private closed = false;
+
+  private constructor(
+    private readonly kafka: Kafka,
+    private readonly ctx: ConnectionContext,
+    private readonly logger: Logger,
+  ) {}
+
+  static async create(profile: ConnectionProfile, secrets: ConnectionSecrets, options: ClientOptions): Promise<KafkaClient> {
+    const ctx: ConnectionContext = {
+      servers: profile.bootstrapServers,
+      tls: profile.tls.enabled,
+      saslMechanism: profile.sasl.mechanism,
+      timeoutMs: options.timeoutMs,
+    };
+    const config = await kafkaConfig(profile, secrets, options);
+    return new KafkaClient(new Kafka(config), ctx, options.logger ?? silentLogger);
+  }
+
+  /** Runs one cluster operation with the deadline and error translation every caller needs. */
+  private async run<T>(what: string, work: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new KafkaWorkbenchError(`Cannot ${what}: the connection was closed. Connect again.`, 'other');
+    try {
+      return await withDeadline(work(), this.ctx);
+    } catch (e) {
+      const explained = explainConnectionError(e, this.ctx);
+      this.logger.warn(`${what} failed: ${explained.message}${explained.detail ? ` [${explained.detail}]` : ''}`);
+      throw explained;
+    }
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    if (this.admin) return Promise.resolve(this.admin);
+    if (!this.adminConnecting) {
+      const admin = this.kafka.admin({ retry: { retries: 2, initialRetryTime: 250, maxRetryTime: 2000 } });
+      this.adminConnecting = admin.connect().then(
+        () => {
+          this.admin = admin;
+          this.closers.add(() => admin.disconnect());
+          return admin;
+        },
+        async (e: unknown) => {
+          this.adminConnecting = undefined;
+          await admin.disconnect().catch(() => undefined);
+          throw e;
+        },
+      );
+    }
+    return this.adminConnecting;
+  }
+
+  /** Connects (if needed) and describes the cluster: id, controller, brokers, round-trip time. */
+  describeCluster(): Promise<ClusterSummary> {
+    return this.run('describe the cluster', async () => {
+      const started = performance.now();
+      const admin = await this.connectedAdmin();
+      const before = performance.now();
+      const cluster = await admin.describeCluster();
+      const after = performance.now();
+      return {
+        clusterId: cluster.clusterId,
+        controllerId: cluster.controller,
+        brokers: cluster.brokers
+          .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, isController: b.nodeId === cluster.controller }))
+          .sort((a, b) => a.nodeId - b.nodeId),
+        roundTripMs: Math.round((after - before) * 10) / 10,
+        totalMs: Math.round(after - started),
+      };
+    });
+  }
+
+  listTopics(): Promise<TopicSummary[]> {
+    return this.run('list topics', async () => {
+      const admin = await this.connectedAdmin();
+      const names = await admin.listTopics();
+      const metadata = names.length > 0 ? await admin.fetchTopicMetadata({ topics: names }) : { topics: [] };
+      return metadata.topics
+        .map((t) => ({ name: t.name, partitions: t.partitions.length, internal: t.name.startsWith('__') }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    });
+  }
+
+  listGroups(): Promise<GroupSummary[]> {
+    return this.run('list consumer groups', async () => {
+      const admin = await this.connectedAdmin();
+      const { groups } = await admin.listGroups();
+      return groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })).sort((a, b) => a.groupId.localeCompare(b.groupId));
+    });
+  }
+
+  createTopic(name: string, partitions: number, replicationFactor = 1): Promise<boolean> {
+    return this.run(`create topic ${name}`, async () => {
+      const admin = await this.connectedAdmin();
+      return admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor }], waitForLeaders: true });
+    });
+  }
+
+  /** Closes every client of this connection (admin, producers, consumers). Safe to call twice. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const closers = [...this.closers];
+    this.closers.clear();
+    const pending = this.adminConnecting;
+    this.adminConnecting = undefined;
+    this.admin = undefined;
+    await Promise.all(closers.map((close) => close().catch((e: unknown) => this.logger.warn(`closing a client failed: ${String(e)}`))));
+    // A connect still in flight is not awaited (it is bounded by kafkajs' own retries); it is closed when it lands.
+    if (pending) void pending.then((a) => a.disconnect()).catch(() => undefined);
+  }
+}

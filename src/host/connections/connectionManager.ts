@@ -1,0 +1,176 @@
+import * as vscode from 'vscode';
+import type { ConnectionProfile, ConnectionSecrets } from '../../core/connection/profile';
+import { KafkaClient, type ClusterSummary } from '../../core/kafka/client';
+import { KafkaWorkbenchError, type FailureCause } from '../../core/kafka/errors';
+import { coreLogger, log } from '../log';
+import { settings } from '../settings';
+import type { ConnectionStore } from './connectionStore';
+
+export type ConnectionStatus =
+  | { state: 'disconnected' }
+  | { state: 'connecting' }
+  | { state: 'connected'; summary: ClusterSummary }
+  | { state: 'failed'; message: string; reason: FailureCause };
+
+/** What "Test Connection" answers; returned by the command so scripts and tests can read it. */
+export type TestConnectionResult =
+  | { ok: true; connection: string; summary: ClusterSummary }
+  | { ok: false; connection: string; reason: FailureCause; message: string; elapsedMs: number };
+
+/** One line for a test result: what was reached, or what failed and what to do. */
+export function describeTestResult(result: TestConnectionResult): string {
+  if (!result.ok) return `"${result.connection}": ${result.message}`;
+  const { summary } = result;
+  const controller = summary.brokers.find((b) => b.isController);
+  const controllerText = controller ? `${controller.nodeId} (${controller.host}:${controller.port})` : String(summary.controllerId ?? 'unknown');
+  return (
+    `"${result.connection}" is reachable: cluster ${summary.clusterId}, controller ${controllerText}, ` +
+    `${summary.brokers.length} broker(s), round trip ${summary.roundTripMs} ms.`
+  );
+}
+
+function failure(e: unknown): { message: string; reason: FailureCause } {
+  if (e instanceof KafkaWorkbenchError) return { message: e.message, reason: e.reason };
+  return { message: e instanceof Error ? e.message : String(e), reason: 'other' };
+}
+
+/**
+ * Owns the live clients of every connection. Connecting creates one {@link KafkaClient}; everything
+ * that talks to that cluster (tree, producers, consumers) gets it from here, so disconnecting closes
+ * all of them at once.
+ */
+export class ConnectionManager implements vscode.Disposable {
+  private readonly clients = new Map<string, KafkaClient>();
+  private readonly statuses = new Map<string, ConnectionStatus>();
+  private readonly pending = new Map<string, Promise<ClusterSummary>>();
+  private readonly changed = new vscode.EventEmitter<string | undefined>();
+  private active: string | undefined;
+
+  /** Fires with a connection name, or undefined when the list of connections itself changed. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(readonly store: ConnectionStore) {}
+
+  profiles(): ConnectionProfile[] {
+    return this.store.list();
+  }
+
+  status(name: string): ConnectionStatus {
+    return this.statuses.get(name) ?? { state: 'disconnected' };
+  }
+
+  /** The connection shown in the status bar: the last one connected. */
+  activeConnection(): string | undefined {
+    return this.active;
+  }
+
+  /** The live client of a connected connection, or undefined. */
+  client(name: string): KafkaClient | undefined {
+    return this.clients.get(name);
+  }
+
+  private setStatus(name: string, status: ConnectionStatus): void {
+    this.statuses.set(name, status);
+    this.changed.fire(name);
+  }
+
+  private profile(name: string): ConnectionProfile {
+    const profile = this.store.get(name);
+    if (!profile) throw new KafkaWorkbenchError(`There is no connection named "${name}": add it with "Kafka: Add Connection".`, 'invalid-input');
+    return profile;
+  }
+
+  private async newClient(profile: ConnectionProfile, secrets: ConnectionSecrets): Promise<KafkaClient> {
+    return KafkaClient.create(profile, secrets, { timeoutMs: settings.connectionTimeoutMs(), logger: coreLogger() });
+  }
+
+  /** Connects (once, even when asked twice at the same time) and returns the cluster description. */
+  connect(name: string): Promise<ClusterSummary> {
+    const inFlight = this.pending.get(name);
+    if (inFlight) return inFlight;
+    const work = this.doConnect(name).finally(() => this.pending.delete(name));
+    this.pending.set(name, work);
+    return work;
+  }
+
+  private async doConnect(name: string): Promise<ClusterSummary> {
+    const profile = this.profile(name);
+    await this.closeClient(name);
+    this.setStatus(name, { state: 'connecting' });
+    let client: KafkaClient | undefined;
+    try {
+      client = await this.newClient(profile, await this.store.secretsFor(name));
+      const summary = await client.describeCluster();
+      this.clients.set(name, client);
+      this.active = name;
+      log().info(`connected to "${name}" (cluster ${summary.clusterId}, ${summary.brokers.length} broker(s))`);
+      this.setStatus(name, { state: 'connected', summary });
+      return summary;
+    } catch (e) {
+      await client?.close();
+      this.setStatus(name, { state: 'failed', ...failure(e) });
+      throw e;
+    }
+  }
+
+  async disconnect(name: string): Promise<void> {
+    await this.closeClient(name);
+    if (this.active === name) this.active = undefined;
+    this.setStatus(name, { state: 'disconnected' });
+    log().info(`disconnected from "${name}"`);
+  }
+
+  private async closeClient(name: string): Promise<void> {
+    const client = this.clients.get(name);
+    this.clients.delete(name);
+    await client?.close();
+  }
+
+  /**
+   * Checks a connection without keeping it: a saved one by name, or an unsaved profile with its
+   * password. Never throws; the result says what happened.
+   */
+  async test(target: string | { profile: ConnectionProfile; password?: string }): Promise<TestConnectionResult> {
+    const started = Date.now();
+    const connection = typeof target === 'string' ? target : target.profile.name;
+    let client: KafkaClient | undefined;
+    try {
+      const profile = typeof target === 'string' ? this.profile(target) : target.profile;
+      const secrets = typeof target === 'string' ? await this.store.secretsFor(target) : { saslPassword: target.password };
+      client = await this.newClient(profile, secrets);
+      const summary = await client.describeCluster();
+      return { ok: true, connection, summary };
+    } catch (e) {
+      return { ok: false, connection, ...failure(e), elapsedMs: Date.now() - started };
+    } finally {
+      await client?.close();
+    }
+  }
+
+  async save(profile: ConnectionProfile, password: string | undefined, replacing?: string): Promise<void> {
+    if (replacing) await this.disconnect(replacing);
+    await this.disconnect(profile.name);
+    await this.store.save(profile, password, replacing);
+    this.changed.fire(undefined);
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.disconnect(name);
+    this.statuses.delete(name);
+    await this.store.remove(name);
+    this.changed.fire(undefined);
+  }
+
+  /** Called when settings change under our feet: drop clients of connections that are gone. */
+  async reconcile(): Promise<void> {
+    const names = new Set(this.profiles().map((p) => p.name));
+    for (const name of [...this.clients.keys()]) if (!names.has(name)) await this.disconnect(name);
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    for (const client of this.clients.values()) void client.close();
+    this.clients.clear();
+    this.changed.dispose();
+  }
+}

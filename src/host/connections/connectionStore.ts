@@ -1,0 +1,90 @@
+import * as vscode from 'vscode';
+import { SASL_MECHANISMS, type ConnectionProfile, type ConnectionSecrets, type SaslMechanism } from '../../core/connection/profile';
+import { settings } from '../settings';
+
+const CONNECTIONS_KEY = 'connections';
+
+function secretKey(name: string): string {
+  return `kafkaWorkbench.connection.${name}.saslPassword`;
+}
+
+/** Fills in defaults and drops anything unknown, so a hand-edited settings entry cannot break the tree. */
+export function normalizeProfile(raw: Partial<ConnectionProfile> & { name?: unknown }): ConnectionProfile | undefined {
+  if (typeof raw.name !== 'string' || raw.name.trim() === '') return undefined;
+  const servers = Array.isArray(raw.bootstrapServers) ? raw.bootstrapServers.filter((s): s is string => typeof s === 'string') : [];
+  const mechanism: SaslMechanism = SASL_MECHANISMS.includes(raw.sasl?.mechanism as SaslMechanism)
+    ? (raw.sasl?.mechanism as SaslMechanism)
+    : 'none';
+  const tls = raw.tls ?? { enabled: false, verifyHostname: true };
+  return {
+    name: raw.name.trim(),
+    bootstrapServers: servers,
+    clientId: typeof raw.clientId === 'string' && raw.clientId ? raw.clientId : 'kafka-workbench',
+    sasl: { mechanism, username: mechanism === 'none' ? undefined : raw.sasl?.username },
+    tls: {
+      enabled: tls.enabled === true,
+      caFile: tls.caFile || undefined,
+      certFile: tls.certFile || undefined,
+      keyFile: tls.keyFile || undefined,
+      verifyHostname: tls.verifyHostname !== false,
+    },
+  };
+}
+
+/**
+ * Connection profiles live in the user's settings (`kafkaWorkbench.connections`), so they can be
+ * shared and edited as JSON; passwords live only in SecretStorage, keyed by connection name.
+ */
+export class ConnectionStore {
+  constructor(private readonly secrets: vscode.SecretStorage) {}
+
+  list(): ConnectionProfile[] {
+    const raw = vscode.workspace.getConfiguration(settings.section).get<unknown[]>(CONNECTIONS_KEY) ?? [];
+    const seen = new Set<string>();
+    const profiles: ConnectionProfile[] = [];
+    for (const entry of raw) {
+      const profile = entry && typeof entry === 'object' ? normalizeProfile(entry as Partial<ConnectionProfile>) : undefined;
+      if (profile && !seen.has(profile.name)) {
+        seen.add(profile.name);
+        profiles.push(profile);
+      }
+    }
+    return profiles;
+  }
+
+  get(name: string): ConnectionProfile | undefined {
+    return this.list().find((p) => p.name === name);
+  }
+
+  /** Adds or replaces a profile; `replacing` names the profile being edited (it may be renamed). */
+  async save(profile: ConnectionProfile, password: string | undefined, replacing?: string): Promise<void> {
+    const others = this.list().filter((p) => p.name !== profile.name && p.name !== replacing);
+    const stored = { ...profile, sasl: { ...profile.sasl }, tls: { ...profile.tls } };
+    await this.write([...others, stored]);
+    if (replacing && replacing !== profile.name) {
+      const old = await this.secrets.get(secretKey(replacing));
+      await this.secrets.delete(secretKey(replacing));
+      if (password === undefined && old !== undefined) password = old;
+    }
+    if (profile.sasl.mechanism === 'none') await this.secrets.delete(secretKey(profile.name));
+    else if (password !== undefined) await this.secrets.store(secretKey(profile.name), password);
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.write(this.list().filter((p) => p.name !== name));
+    await this.secrets.delete(secretKey(name));
+  }
+
+  async secretsFor(name: string): Promise<ConnectionSecrets> {
+    return { saslPassword: await this.secrets.get(secretKey(name)) };
+  }
+
+  async hasPassword(name: string): Promise<boolean> {
+    return (await this.secrets.get(secretKey(name))) !== undefined;
+  }
+
+  private async write(profiles: ConnectionProfile[]): Promise<void> {
+    const clean = profiles.map((p) => JSON.parse(JSON.stringify(p)) as ConnectionProfile);
+    await vscode.workspace.getConfiguration(settings.section).update(CONNECTIONS_KEY, clean, vscode.ConfigurationTarget.Global);
+  }
+}

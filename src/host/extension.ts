@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { registerCommand } from './commands';
+import { registerConnectionCommands } from './connections/connectionCommands';
+import { ConnectionManager } from './connections/connectionManager';
+import { ConnectionStore } from './connections/connectionStore';
+import { createConnectionStatusBar } from './connections/statusBar';
+import { CLUSTER_VIEW_ID, ClusterTreeProvider } from './explorer/clusterTree';
+import { registerLocalBrokerCommands } from './localBroker/localBrokerCommands';
+import { disposeLog, log } from './log';
+import { settings } from './settings';
+
+/** Activation only wires things up: no network I/O happens until the user connects. */
+export function activate(context: vscode.ExtensionContext): void {
+  const manager = new ConnectionManager(new ConnectionStore(context.secrets));
+  const tree = new ClusterTreeProvider(manager);
+  context.subscriptions.push(
+    log(),
+    manager,
+    tree,
+    vscode.window.createTreeView(CLUSTER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
+    createConnectionStatusBar(manager),
+    ...registerConnectionCommands(context.extensionUri, manager),
+    ...registerLocalBrokerCommands(context, manager),
+    registerCommand('kafkaWorkbench.refresh', 'Refresh', () => tree.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${settings.section}.connections`)) void manager.reconcile();
+    }),
+  );
+  log().info(`Kafka Workbench ${String(context.extension.packageJSON.version)} activated`);
+}
+
+export function deactivate(): void {
+  disposeLog();
+}
