@@ -23,7 +23,7 @@ interface Args {
   foreground: boolean;
 }
 
-const USAGE = `usage: npm run broker -- start|stop|status [--dir DIR] [--port N] [--sasl] [--tls] [--repo URL] [--jars DIR] [--heap MB] [--foreground]`;
+const USAGE = `usage: npm run broker -- fetch|start|stop|status [--dir DIR] [--port N] [--sasl] [--tls] [--repo URL] [--jars DIR] [--heap MB] [--foreground]`;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
@@ -64,7 +64,8 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-async function start(args: Args): Promise<void> {
+/** Makes sure every pinned jar is in the jars folder (downloading and verifying the missing ones). */
+async function fetchJars(args: Args): Promise<string[]> {
   const t0 = Date.now();
   const classpath = await ensureKafkaJars({
     repositoryUrl: args.repo,
@@ -75,6 +76,11 @@ async function start(args: Args): Promise<void> {
     },
   });
   if (Date.now() - t0 > 1000) process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}jars ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  return classpath;
+}
+
+async function start(args: Args): Promise<void> {
+  const classpath = await fetchJars(args);
 
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new Error('Interrupted'));
@@ -147,6 +153,9 @@ function isAlive(pid: number): boolean {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   switch (args.command) {
+    case 'fetch':
+      console.log(`${(await fetchJars(args)).length} Kafka ${KAFKA_VERSION} jars in ${args.jars}`);
+      return 0;
     case 'start':
       await start(args);
       return 0;

@@ -122,6 +122,13 @@ describe('local Kafka broker (real JVM, checked with kcat)', function () {
     const consumed = await kcat(['-b', broker.bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q']);
     assert.equal(consumed.code, 0, consumed.stderr);
     assert.deepEqual(consumed.stdout.trim().split('\n'), lines);
+    // The broker is shared by every layer (the UI tests show its topics): leave nothing behind.
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics: [topic] });
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('does not create topics on demand', async () => {

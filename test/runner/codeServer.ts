@@ -180,7 +180,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     });
   });
   // If the test process dies without calling stop(), do not leave a server behind.
-  const onProcessExit = (): void => killGroup(child, 'SIGKILL');
+  const onProcessExit = (): void => {
+    killGroup(child, 'SIGKILL');
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   process.once('exit', onProcessExit);
 
   let stopped: Promise<void> | undefined;
@@ -192,9 +195,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
         const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
         await exitPromise;
         clearTimeout(timer);
-        // Children that ignored SIGTERM (the extension host may linger) go too.
-        killGroup(child, 'SIGKILL');
       }
+      // Children that outlived the server (the extension host may linger) go too.
+      killGroup(child, 'SIGKILL');
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     })();
     return stopped;

@@ -12,7 +12,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stopTestBroker, testBroker, type BrokerInfo } from '../support/testBroker';
+import { findRunningBroker } from '../../src/core/broker/localBroker';
+import { stopTestBroker, testBroker, testBrokerDir, type BrokerInfo } from '../support/testBroker';
 import { repoRoot } from './codeServer';
 import { runExtensionHostTests } from './extensionHost';
 import type { TestResults } from './reporter';
@@ -183,8 +184,12 @@ async function main(): Promise<number> {
       banner('test broker');
       const started = Date.now();
       try {
+        // A broker someone left running (KW_KEEP_TEST_BROKER=1, or another run in progress) is used
+        // and left running; one this run starts is stopped at the end.
+        const preexisting = await findRunningBroker(testBrokerDir()).catch(() => undefined);
         const info = await testBroker();
-        brokerStarted = true;
+        brokerStarted = !preexisting;
+        if (preexisting) console.log('using the test broker that was already running; it is left running');
         env.KW_TEST_BROKER = brokerFile(info, scratch);
         console.log(`test broker ${info.bootstrap} ready in ${seconds(started)} (KW_TEST_BROKER=${env.KW_TEST_BROKER})`);
       } catch (error) {

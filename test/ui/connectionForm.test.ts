@@ -38,6 +38,7 @@ describe('Add Connection form (UI)', function () {
     assert.match(await serverError.first().innerText(), /bootstrap server list is empty/);
 
     await fill(form, 'bootstrapServers', broker.bootstrap);
+    await serverError.first().waitFor({ state: 'hidden' });
     await form.locator('vscode-button#test').click();
     const status = form.locator('#status');
     await status.filter({ hasText: /reachable|failed|No answer|Nothing/ }).waitFor({ timeout: 20_000 });

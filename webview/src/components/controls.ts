@@ -54,6 +54,13 @@ function wrap(label: string, control: HTMLElement, hint?: string): { root: HTMLE
 }
 
 function field<T>(root: HTMLElement, error: HTMLElement, control: HTMLElement, get: () => T, set: (v: T) => void): Field<T> {
+  // An error describes the value it was found in: editing the value retires it.
+  const clearError = () => {
+    error.textContent = '';
+    root.classList.remove('invalid');
+  };
+  control.addEventListener('input', clearError);
+  control.addEventListener('change', clearError);
   return {
     root,
     get,
