@@ -24,9 +24,11 @@ async function main(): Promise<void> {
   const classpath = await ensureKafkaJars({
     repositoryUrl: process.env.KAFKA_MAVEN_REPOSITORY ?? DEFAULT_MAVEN_REPOSITORY,
     targetDir: join(cache, `kafka-${KAFKA_VERSION}`),
-    onProgress: (done, total, artifact) => process.stdout.write(`\rKafka jars ${done}/${total} ${artifact.padEnd(50).slice(0, 50)}`),
+    onProgress: (done, total) => {
+      if (process.stdout.isTTY) process.stdout.write(`\rDownloading Kafka jars ${done}/${total}`);
+    },
   });
-  process.stdout.write(`\rKafka jars ready (${classpath.length}) in ${since(started)}${' '.repeat(40)}\n`);
+  console.log(`${process.stdout.isTTY ? '\r' : ''}Kafka jars ready (${classpath.length}) in ${since(started)}`);
 
   await stopBrokerInDir(brokerDir); // a broker left over from a killed sandbox
   started = Date.now();
@@ -35,16 +37,17 @@ async function main(): Promise<void> {
   console.log(`Kafka ${broker.kafkaVersion} broker at ${broker.bootstrap} (pid ${broker.pid}), started in ${since(started)}`);
 
   let codeServer: CodeServer | undefined;
-  let stopping = false;
-  const stop = async (code: number): Promise<never> => {
-    if (!stopping) {
-      stopping = true;
+  let stopping: Promise<void> | undefined;
+  /** Stops code-server and the broker once, whoever asks first (Ctrl-C, or code-server exiting). */
+  const stop = (code: number): Promise<void> => {
+    stopping ??= (async () => {
       console.log('\nStopping code-server and the broker…');
       await codeServer?.stop().catch(() => undefined);
       await broker.stop().catch(() => undefined);
       console.log('Stopped.');
-    }
-    process.exit(code);
+      process.exit(code);
+    })();
+    return stopping;
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
@@ -68,8 +71,8 @@ async function main(): Promise<void> {
     console.log(`  The Kafka view (activity bar) has the connection "${CONNECTION_NAME}" to ${broker.bootstrap}.`);
     console.log('  Press Ctrl-C to stop the broker and code-server.\n');
     await codeServer.exited;
-    console.log('code-server exited.');
-    await stop(1);
+    if (!stopping) console.log('code-server exited by itself.');
+    await stop(stopping ? 0 : 1);
   } catch (e) {
     console.error(`sandbox failed: ${(e as Error).message}`);
     await stop(1);

@@ -1,5 +1,6 @@
 // Starts code-server (a real VS Code 1.100 server plus web workbench, installed by
 // scripts/install-code-server.sh) for the extension-host tests, the UI tests and `npm run sandbox`.
+import { findRepoRoot } from '../support/repoRoot';
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
   existsSync,
@@ -16,7 +17,7 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
-export const repoRoot = resolve(__dirname, '..', '..', '..');
+export const repoRoot = findRepoRoot();
 export const codeServerBin = join(repoRoot, '.cache', 'code-server', 'node_modules', '.bin', 'code-server');
 
 export interface CodeServerOptions {

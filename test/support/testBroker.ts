@@ -7,7 +7,7 @@
 //   KW_KEEP_TEST_BROKER=1 (handy for fast reruns; stop it with `npm run broker -- stop --dir .cache/test-broker`).
 // - Jars: .cache/kafka-<version>, from KW_MAVEN_REPOSITORY (a Maven repository URL, https:// or
 //   file://) or Maven Central.
-import { existsSync, promises as fsp, rmSync } from 'node:fs';
+import { promises as fsp, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_MAVEN_REPOSITORY, ensureKafkaJars, KAFKA_VERSION } from '../../src/core/broker/kafkaJars';
 import {
@@ -19,16 +19,8 @@ import {
 
 export type { BrokerInfo };
 
-/** The repository root: the nearest folder above this file with a package.json. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
-}
+export { findRepoRoot as repoRoot } from './repoRoot';
+import { findRepoRoot as repoRoot } from './repoRoot';
 
 /** Where the test broker's jars live. */
 export function testJarsDir(): string {
