@@ -26,6 +26,40 @@ export default tseslint.config(
       ],
     },
   },
+  // The layers of house style, enforced: the core knows nothing of VS Code or the host, only
+  // src/core/kafka sees kafkajs, and the webview imports nothing from the host (protocol files
+  // beside each webview are shared types, imported by the host).
+  ...[
+    { files: ['src/core/kafka/**/*.ts'], ignores: [], kafkajs: true },
+    { files: ['src/core/**/*.ts'], ignores: ['src/core/kafka/**'], kafkajs: false },
+  ].map(({ files, ignores, kafkajs }) => ({
+    files,
+    ignores,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'src/core must not depend on VS Code.' },
+            ...(kafkajs ? [] : [{ name: 'kafkajs', message: 'Only src/core/kafka talks to kafkajs; use its types.' }]),
+          ],
+          patterns: [{ group: ['**/host/**'], message: 'src/core must not import the extension host layer.' }],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['src/host/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Only src/core/kafka talks to kafkajs; use its types.' }] }],
+    },
+  },
+  {
+    files: ['webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**', 'vscode', 'node:*'], message: 'Webview code is browser-only.' }] }],
+    },
+  },
   {
     files: ['scripts/**/*.mjs', '*.mjs'],
     extends: [js.configs.recommended],

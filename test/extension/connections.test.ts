@@ -30,10 +30,17 @@ async function test(name: string): Promise<TestConnectionResult> {
 describe('Connections in the real extension host', function () {
   this.timeout(60_000);
   let broker: BrokerInfo;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
   before(async () => {
     broker = await testBroker();
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    process.on('unhandledRejection', onUnhandled);
+  });
+
+  after(() => {
+    process.off('unhandledRejection', onUnhandled);
   });
 
   afterEach(async () => {
@@ -119,5 +126,11 @@ describe('Connections in the real extension host', function () {
     assert.ok((await openSocketsTo(port)) > before);
     await vscode.commands.executeCommand('kafkaWorkbench.disconnect', 'it-plain');
     assert.equal(await openSocketsTo(port), before);
+  });
+
+  it('left no unhandled promise rejection in the extension host after all the failures above', async () => {
+    // Late socket errors from abandoned connects would surface within a second or two.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.deepEqual(unhandled.map(String), []);
   });
 });

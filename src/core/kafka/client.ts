@@ -165,6 +165,39 @@ export class KafkaClient {
     }
   }
 
+  /**
+   * For the feature modules beside this file (topics, groups, producer, consumer) only: one admin
+   * operation under this connection's deadline and error translation.
+   */
+  withAdmin<T>(what: string, work: (admin: Admin) => Promise<T>): Promise<T> {
+    return this.run(what, async () => work(await this.connectedAdmin()));
+  }
+
+  /** For the feature modules beside this file: the kafkajs instance that producers and consumers come from. */
+  get kafkajs(): Kafka {
+    if (this.closed) throw new KafkaWorkbenchError('The connection was closed. Connect again.', 'other');
+    return this.kafka;
+  }
+
+  /** The connection's deadline for one operation, in milliseconds. */
+  get timeoutMs(): number {
+    return this.ctx.timeoutMs;
+  }
+
+  /** Translates any error from this cluster into a message that says what to do. */
+  explain(error: unknown): KafkaWorkbenchError {
+    return explainConnectionError(error, this.ctx);
+  }
+
+  /**
+   * Registers something that talks to the cluster (a producer, a consumer) so that {@link close}
+   * closes it too. Returns a function that unregisters it, for clients closed on their own.
+   */
+  track(close: () => Promise<void>): () => void {
+    this.closers.add(close);
+    return () => this.closers.delete(close);
+  }
+
   private connectedAdmin(): Promise<Admin> {
     if (this.admin) return Promise.resolve(this.admin);
     if (!this.adminConnecting) {
@@ -206,8 +239,7 @@ export class KafkaClient {
   }
 
   listTopics(): Promise<TopicSummary[]> {
-    return this.run('list topics', async () => {
-      const admin = await this.connectedAdmin();
+    return this.withAdmin('list topics', async (admin) => {
       const names = await admin.listTopics();
       const metadata = names.length > 0 ? await admin.fetchTopicMetadata({ topics: names }) : { topics: [] };
       return metadata.topics
@@ -217,17 +249,9 @@ export class KafkaClient {
   }
 
   listGroups(): Promise<GroupSummary[]> {
-    return this.run('list consumer groups', async () => {
-      const admin = await this.connectedAdmin();
+    return this.withAdmin('list consumer groups', async (admin) => {
       const { groups } = await admin.listGroups();
       return groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })).sort((a, b) => a.groupId.localeCompare(b.groupId));
-    });
-  }
-
-  createTopic(name: string, partitions: number, replicationFactor = 1): Promise<boolean> {
-    return this.run(`create topic ${name}`, async () => {
-      const admin = await this.connectedAdmin();
-      return admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor }], waitForLeaders: true });
     });
   }
 

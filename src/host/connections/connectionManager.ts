@@ -114,10 +114,12 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   async disconnect(name: string): Promise<void> {
+    const wasConnected = this.clients.has(name);
     await this.closeClient(name);
     if (this.active === name) this.active = undefined;
+    if (this.status(name).state === 'disconnected') return;
     this.setStatus(name, { state: 'disconnected' });
-    log().info(`disconnected from "${name}"`);
+    if (wasConnected) log().info(`disconnected from "${name}"`);
   }
 
   private async closeClient(name: string): Promise<void> {
