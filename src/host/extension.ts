@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { registerCommand } from './commands';
 import { registerConnectionCommands } from './connections/connectionCommands';
 import { ConnectionManager } from './connections/connectionManager';
 import { ConnectionStore } from './connections/connectionStore';
 import { createConnectionStatusBar } from './connections/statusBar';
 import { CLUSTER_VIEW_ID, ClusterTreeProvider } from './explorer/clusterTree';
+import { registerExplorerCommands } from './explorer/explorerCommands';
 import { registerLocalBrokerCommands } from './localBroker/localBrokerCommands';
 import { disposeLog, log } from './log';
 import { settings } from './settings';
@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     createConnectionStatusBar(manager),
     ...registerConnectionCommands(context.extensionUri, manager),
     ...registerLocalBrokerCommands(context, manager),
-    registerCommand('kafkaWorkbench.refresh', 'Refresh', () => tree.refresh()),
+    ...registerExplorerCommands(manager, tree),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${settings.section}.connections`)) void manager.reconcile();
     }),

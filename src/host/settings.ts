@@ -13,4 +13,6 @@ export const settings = {
   localBrokerRepository: (): string => read<string>('localBroker.mavenRepository'),
   localBrokerPort: (): number => read<number>('localBroker.port'),
   javaHome: (): string => read<string>('localBroker.javaHome'),
+  showInternalTopics: (): boolean => read<boolean>('explorer.showInternalTopics'),
+  autoRefreshSeconds: (): number => Math.max(0, read<number>('explorer.autoRefreshSeconds') ?? 0),
 };

@@ -163,10 +163,10 @@ describe('KafkaClient against the real broker', function () {
     const port = Number(broker.bootstrap.split(':')[1]);
     const before = await openSocketsTo(port);
     const client = await KafkaClient.create(profile({ bootstrapServers: [broker.bootstrap] }), {}, { timeoutMs: TIMEOUT_MS });
-    await client.listTopics();
+    await client.describeCluster();
     assert.ok((await openSocketsTo(port)) > before, 'the client holds a socket while connected');
     await client.close();
     assert.equal(await openSocketsTo(port), before);
-    await assert.rejects(client.listTopics(), /connection was closed/);
+    await assert.rejects(client.describeCluster(), /connection was closed/);
   });
 });

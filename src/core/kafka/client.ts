@@ -31,17 +31,6 @@ export interface ClusterSummary {
   totalMs: number;
 }
 
-export interface TopicSummary {
-  name: string;
-  partitions: number;
-  internal: boolean;
-}
-
-export interface GroupSummary {
-  groupId: string;
-  protocolType: string;
-}
-
 export interface ClientOptions {
   /** Upper bound for connecting plus one request; past it the operation fails with a clear message. */
   timeoutMs: number;
@@ -112,6 +101,9 @@ async function kafkaConfig(profile: ConnectionProfile, secrets: ConnectionSecret
   };
 }
 
+/** kafkajs error types that mean its cached metadata is out of date. */
+const STALE_METADATA = /^(NOT_LEADER_FOR_PARTITION|LEADER_NOT_AVAILABLE|NOT_LEADER_OR_FOLLOWER)$/;
+
 /** Rejects with the deadline error if `work` has not settled in time; a late rejection is swallowed. */
 async function withDeadline<T>(work: Promise<T>, ctx: ConnectionContext): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -134,6 +126,7 @@ export class KafkaClient {
   private admin: Admin | undefined;
   private adminConnecting: Promise<Admin> | undefined;
   private readonly closers = new Set<() => Promise<void>>();
+  private adminCloser: () => Promise<void> = async () => undefined;
   private closed = false;
 
   private constructor(
@@ -170,7 +163,28 @@ export class KafkaClient {
    * operation under this connection's deadline and error translation.
    */
   withAdmin<T>(what: string, work: (admin: Admin) => Promise<T>): Promise<T> {
-    return this.run(what, async () => work(await this.connectedAdmin()));
+    return this.run(what, async () => {
+      try {
+        return await work(await this.connectedAdmin());
+      } catch (e) {
+        // kafkajs caches metadata for minutes and does not refresh it on a leader error: after
+        // partitions are added or moved (by us or anyone), start over once with a fresh admin.
+        if (!STALE_METADATA.test(String((e as { type?: string }).type))) throw e;
+        this.logger.debug(`${what}: ${String((e as Error).message)}; retrying with fresh metadata`);
+        await this.dropAdmin();
+        return work(await this.connectedAdmin());
+      }
+    });
+  }
+
+  private async dropAdmin(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    this.adminConnecting = undefined;
+    if (admin) {
+      this.closers.delete(this.adminCloser);
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /** For the feature modules beside this file: the kafkajs instance that producers and consumers come from. */
@@ -205,7 +219,8 @@ export class KafkaClient {
       this.adminConnecting = admin.connect().then(
         () => {
           this.admin = admin;
-          this.closers.add(() => admin.disconnect());
+          this.adminCloser = () => admin.disconnect();
+          this.closers.add(this.adminCloser);
           return admin;
         },
         async (e: unknown) => {
@@ -235,23 +250,6 @@ export class KafkaClient {
         roundTripMs: Math.round((after - before) * 10) / 10,
         totalMs: Math.round(after - started),
       };
-    });
-  }
-
-  listTopics(): Promise<TopicSummary[]> {
-    return this.withAdmin('list topics', async (admin) => {
-      const names = await admin.listTopics();
-      const metadata = names.length > 0 ? await admin.fetchTopicMetadata({ topics: names }) : { topics: [] };
-      return metadata.topics
-        .map((t) => ({ name: t.name, partitions: t.partitions.length, internal: t.name.startsWith('__') }))
-        .sort((a, b) => a.name.localeCompare(b.name));
-    });
-  }
-
-  listGroups(): Promise<GroupSummary[]> {
-    return this.withAdmin('list consumer groups', async (admin) => {
-      const { groups } = await admin.listGroups();
-      return groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })).sort((a, b) => a.groupId.localeCompare(b.groupId));
     });
   }
 

@@ -1,162 +1,328 @@
 import * as vscode from 'vscode';
-import type { ClusterBroker, GroupSummary, TopicSummary } from '../../core/kafka/client';
+import type { ClusterBroker, KafkaClient } from '../../core/kafka/client';
+import {
+  describeGroup,
+  groupOffsets,
+  listGroups,
+  type GroupDescription,
+  type GroupMember,
+  type GroupOffsets,
+  type PartitionLag,
+} from '../../core/kafka/groups';
+import {
+  brokerConfigs,
+  describePartitions,
+  listTopicInfos,
+  topicConfigs,
+  type ConfigEntry,
+  type PartitionInfo,
+  type TopicInfo,
+} from '../../core/kafka/topics';
 import type { ConnectionManager } from '../connections/connectionManager';
+import { settings } from '../settings';
+import { matchesFilter } from './filter';
 
 export const CLUSTER_VIEW_ID = 'kafkaWorkbench.clusters';
 
-type Node =
+/** A node of the tree. Commands on tree items receive these; topicTargetOf() reads topic ones. */
+export type ExplorerNode =
   | { kind: 'connection'; connectionName: string }
   | { kind: 'brokers'; connectionName: string }
   | { kind: 'broker'; connectionName: string; broker: ClusterBroker }
   | { kind: 'topics'; connectionName: string }
-  | { kind: 'topic'; connectionName: string; topic: TopicSummary }
+  | { kind: 'topic'; connectionName: string; topic: TopicInfo }
+  | { kind: 'partitions'; connectionName: string; topicName: string; count: number }
+  | { kind: 'partition'; connectionName: string; topicName: string; partition: PartitionInfo }
+  | { kind: 'topicConfigs'; connectionName: string; topicName: string }
+  | { kind: 'config'; connectionName: string; owner: { type: 'topic'; topic: string } | { type: 'broker'; nodeId: number }; entry: ConfigEntry }
   | { kind: 'groups'; connectionName: string }
-  | { kind: 'group'; connectionName: string; group: GroupSummary }
+  | { kind: 'group'; connectionName: string; groupId: string; description: GroupDescription; offsets: GroupOffsets }
+  | { kind: 'members'; connectionName: string; groupId: string; members: GroupMember[] }
+  | { kind: 'member'; connectionName: string; groupId: string; member: GroupMember }
+  | { kind: 'groupOffsets'; connectionName: string; groupId: string; offsets: GroupOffsets }
+  | { kind: 'lag'; connectionName: string; groupId: string; lag: PartitionLag }
   | { kind: 'message'; connectionName: string; label: string; detail?: string; error: boolean };
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+function plural(n: number | string, word: string): string {
+  return `${n} ${word}${String(n) === '1' ? '' : 's'}`;
+}
+
+function item(label: string, collapsible: boolean, id: string | undefined, icon: string, contextValue: string): vscode.TreeItem {
+  const treeItem = new vscode.TreeItem(label, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  treeItem.id = id;
+  treeItem.iconPath = new vscode.ThemeIcon(icon);
+  treeItem.contextValue = contextValue;
+  return treeItem;
+}
+
 /**
- * The "Clusters" tree: one root per saved connection. Expanding a connection connects it; its
- * children load lazily, and failures show up as tree items with a retry rather than pop-ups.
+ * The "Clusters" tree: one root per saved connection. Expanding a connection connects it; every
+ * level loads when expanded, and loading failures appear as tree items with a retry, not pop-ups.
  */
-export class ClusterTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly disposables: vscode.Disposable[] = [];
+  private filterText: string | undefined;
+  private autoRefresh: NodeJS.Timeout | undefined;
 
   constructor(private readonly manager: ConnectionManager) {
-    this.subscription = manager.onDidChange(() => this.changed.fire(undefined));
+    this.disposables.push(
+      manager.onDidChange(() => this.refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${settings.section}.explorer`)) {
+          this.scheduleAutoRefresh();
+          this.refresh();
+        }
+      }),
+    );
+    this.scheduleAutoRefresh();
   }
 
   refresh(): void {
     this.changed.fire(undefined);
   }
 
-  getTreeItem(node: Node): vscode.TreeItem {
+  /** The current topic/group filter (substring, or a glob with * and ?), or undefined. */
+  get filter(): string | undefined {
+    return this.filterText;
+  }
+
+  setFilter(text: string | undefined): void {
+    this.filterText = text?.trim() || undefined;
+    void vscode.commands.executeCommand('setContext', 'kafkaWorkbench.filterActive', this.filterText !== undefined);
+    this.refresh();
+  }
+
+  private scheduleAutoRefresh(): void {
+    clearInterval(this.autoRefresh);
+    this.autoRefresh = undefined;
+    const seconds = settings.autoRefreshSeconds();
+    if (seconds > 0) {
+      this.autoRefresh = setInterval(() => {
+        if (this.manager.profiles().some((p) => this.manager.status(p.name).state === 'connected')) this.refresh();
+      }, seconds * 1000);
+    }
+  }
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    const c = node.connectionName;
     switch (node.kind) {
-      case 'connection': {
-        const status = this.manager.status(node.connectionName);
-        const profile = this.manager.store.get(node.connectionName);
-        const item = new vscode.TreeItem(node.connectionName, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `connection:${node.connectionName}`;
-        item.contextValue = `connection-${status.state}`;
-        item.description = status.state === 'connected' ? `connected · ${status.summary.brokers.length} broker(s)` : status.state;
-        item.iconPath = new vscode.ThemeIcon(
-          status.state === 'connected' ? 'plug' : status.state === 'failed' ? 'error' : status.state === 'connecting' ? 'loading~spin' : 'debug-disconnect',
-        );
-        const auth = profile?.sasl.mechanism === 'none' ? 'no SASL' : `SASL ${profile?.sasl.mechanism.toUpperCase()} as ${profile?.sasl.username}`;
-        item.tooltip = new vscode.MarkdownString(
-          `**${node.connectionName}**\n\n${profile?.bootstrapServers.join(', ') ?? ''}\n\n${auth}, TLS ${profile?.tls.enabled ? 'on' : 'off'}` +
-            (status.state === 'connected' ? `\n\ncluster \`${status.summary.clusterId}\`` : '') +
-            (status.state === 'failed' ? `\n\n${status.message}` : ''),
-        );
-        return item;
-      }
+      case 'connection':
+        return this.connectionItem(c);
       case 'brokers':
-        return this.folder(node, 'Brokers', 'server-environment');
-      case 'topics':
-        return this.folder(node, 'Topics', 'list-unordered');
-      case 'groups':
-        return this.folder(node, 'Consumer Groups', 'organization');
+        return item('Brokers', true, `brokers:${c}`, 'server-environment', 'brokers');
+      case 'topics': {
+        const t = item('Topics', true, `topics:${c}`, 'list-unordered', 'topics');
+        if (this.filterText) t.description = `filter: ${this.filterText}`;
+        return t;
+      }
+      case 'groups': {
+        const t = item('Consumer Groups', true, `groups:${c}`, 'organization', 'groups');
+        if (this.filterText) t.description = `filter: ${this.filterText}`;
+        return t;
+      }
       case 'broker': {
         const { broker } = node;
-        const item = new vscode.TreeItem(`${broker.nodeId}`, vscode.TreeItemCollapsibleState.None);
-        item.description = `${broker.host}:${broker.port}${broker.isController ? ' · controller' : ''}`;
-        item.iconPath = new vscode.ThemeIcon(broker.isController ? 'star-full' : 'server');
-        item.contextValue = 'broker';
-        return item;
+        const t = item(`${broker.nodeId}`, true, `broker:${c}:${broker.nodeId}`, broker.isController ? 'star-full' : 'server', 'broker');
+        t.description = `${broker.host}:${broker.port}${broker.isController ? ' · controller' : ''}`;
+        t.tooltip = `Broker ${broker.nodeId} at ${broker.host}:${broker.port}${broker.isController ? ', the active controller' : ''}. Expand for its configs (broker.rack is its rack).`;
+        return t;
       }
       case 'topic': {
-        const item = new vscode.TreeItem(node.topic.name, vscode.TreeItemCollapsibleState.None);
-        item.id = `topic:${node.connectionName}:${node.topic.name}`;
-        item.description = `${node.topic.partitions} partition${node.topic.partitions === 1 ? '' : 's'}`;
-        item.iconPath = new vscode.ThemeIcon('symbol-event');
-        item.contextValue = 'topic';
-        return item;
+        const { topic } = node;
+        const t = item(topic.name, true, `topic:${c}:${topic.name}`, topic.internal ? 'lock' : 'symbol-event', 'topic');
+        t.description = `${plural(topic.partitions, 'partition')} · RF ${topic.replicationFactor}`;
+        t.tooltip = `${topic.name}\n${plural(topic.partitions, 'partition')}, replication factor ${topic.replicationFactor}${topic.internal ? '\nInternal topic, used by Kafka itself' : ''}`;
+        return t;
+      }
+      case 'partitions': {
+        const t = item('Partitions', true, `partitions:${c}:${node.topicName}`, 'layers', 'partitions');
+        t.description = `${node.count}`;
+        return t;
+      }
+      case 'partition': {
+        const p = node.partition;
+        const t = item(`${p.partition}`, false, `partition:${c}:${node.topicName}:${p.partition}`, 'symbol-number', 'partition');
+        t.description = `leader ${p.leader} · offsets ${p.earliest}–${p.latest} · ${plural(p.records, 'record')}`;
+        t.tooltip = new vscode.MarkdownString(
+          `**${node.topicName}** partition ${p.partition}\n\n` +
+            `| | |\n|---|---|\n| leader | ${p.leader} |\n| replicas | ${p.replicas.join(', ')} |\n| in-sync replicas | ${p.isr.join(', ')} |\n` +
+            (p.offlineReplicas.length ? `| offline replicas | ${p.offlineReplicas.join(', ')} |\n` : '') +
+            `| earliest offset (low watermark) | ${p.earliest} |\n| latest offset (high watermark) | ${p.latest} |\n| records | ${p.records} |`,
+        );
+        return t;
+      }
+      case 'topicConfigs':
+        return item('Configs', true, `topicConfigs:${c}:${node.topicName}`, 'settings-gear', 'topicConfigs');
+      case 'config': {
+        const { entry } = node;
+        const owner = node.owner.type === 'topic' ? `topic:${node.owner.topic}` : `broker:${node.owner.nodeId}`;
+        const editable = node.owner.type === 'topic' && !entry.readOnly && !entry.sensitive;
+        const t = item(entry.name, false, `config:${c}:${owner}:${entry.name}`, entry.isDefault ? 'circle-outline' : 'circle-filled', editable ? 'topicConfig' : 'config');
+        const value = entry.sensitive ? '(sensitive, hidden)' : entry.value ?? '(none)';
+        t.description = entry.isDefault ? value : `${value} · ${entry.source === 'topic' ? 'set on topic' : entry.source.replace(/-/g, ' ')}`;
+        t.tooltip = `${entry.name} = ${value}\n${entry.isDefault ? 'Default value' : `Differs from the default (source: ${entry.source})`}${entry.readOnly ? '\nRead-only' : ''}`;
+        return t;
       }
       case 'group': {
-        const item = new vscode.TreeItem(node.group.groupId, vscode.TreeItemCollapsibleState.None);
-        item.description = node.group.protocolType;
-        item.iconPath = new vscode.ThemeIcon('group-by-ref-type');
-        item.contextValue = 'group';
-        return item;
+        const { description, offsets } = node;
+        const t = item(node.groupId, true, `group:${c}:${node.groupId}`, 'group-by-ref-type', 'group');
+        t.description = `lag ${offsets.totalLag} · ${description.state}`;
+        t.tooltip = `${node.groupId}\nstate ${description.state}, protocol ${description.protocol || '(none)'} (${description.protocolType || 'n/a'})\n${plural(description.members.length, 'member')}, total lag ${offsets.totalLag}`;
+        return t;
+      }
+      case 'members': {
+        const t = item('Members', true, `members:${c}:${node.groupId}`, 'person', 'members');
+        t.description = `${node.members.length}`;
+        return t;
+      }
+      case 'member': {
+        const m = node.member;
+        const t = item(m.clientId || m.memberId, false, `member:${c}:${node.groupId}:${m.memberId}`, 'person', 'member');
+        const assigned = m.assignment.map((a) => `${a.topic}[${a.partitions.join(',')}]`).join(' ');
+        t.description = `${m.clientHost}${assigned ? ` · ${assigned}` : ''}`;
+        t.tooltip = `member ${m.memberId}\nclient ${m.clientId} on ${m.clientHost}\nassigned: ${assigned || 'nothing'}`;
+        return t;
+      }
+      case 'groupOffsets': {
+        const t = item('Offsets', true, `groupOffsets:${c}:${node.groupId}`, 'list-ordered', 'groupOffsets');
+        t.description = `total lag ${node.offsets.totalLag}`;
+        return t;
+      }
+      case 'lag': {
+        const l = node.lag;
+        const t = item(`${l.topic} / ${l.partition}`, false, `lag:${c}:${node.groupId}:${l.topic}:${l.partition}`, 'dash', 'partitionLag');
+        t.description = `committed ${l.committed ?? '—'} · latest ${l.latest} · lag ${l.lag ?? '—'}`;
+        return t;
       }
       case 'message': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.tooltip = node.detail ?? node.label;
-        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
-        item.contextValue = node.error ? 'error' : 'message';
+        const t = item(node.label, false, undefined, node.error ? 'error' : 'info', node.error ? 'error' : 'message');
+        t.tooltip = node.detail ?? node.label;
         if (node.error) {
-          item.description = 'click to retry';
-          item.command = { command: 'kafkaWorkbench.connect', title: 'Retry', arguments: [node.connectionName] };
+          t.description = 'click to retry';
+          t.command = { command: 'kafkaWorkbench.retry', title: 'Retry', arguments: [node.connectionName] };
         }
-        return item;
+        return t;
       }
     }
   }
 
-  private folder(node: Node, label: string, icon: string): vscode.TreeItem {
-    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `${node.kind}:${node.connectionName}`;
-    item.iconPath = new vscode.ThemeIcon(icon);
-    item.contextValue = node.kind;
-    return item;
+  private connectionItem(name: string): vscode.TreeItem {
+    const status = this.manager.status(name);
+    const profile = this.manager.store.get(name);
+    const icon = { connected: 'plug', failed: 'error', connecting: 'loading~spin', disconnected: 'debug-disconnect' }[status.state];
+    const t = item(name, true, `connection:${name}`, icon, `connection-${status.state}`);
+    t.description = status.state === 'connected' ? `connected · ${plural(status.summary.brokers.length, 'broker')}` : status.state;
+    const auth = profile?.sasl.mechanism === 'none' ? 'no SASL' : `SASL ${profile?.sasl.mechanism.toUpperCase()} as ${profile?.sasl.username}`;
+    t.tooltip = new vscode.MarkdownString(
+      `**${name}**\n\n${profile?.bootstrapServers.join(', ') ?? ''}\n\n${auth}, TLS ${profile?.tls.enabled ? 'on' : 'off'}` +
+        (status.state === 'connected' ? `\n\ncluster \`${status.summary.clusterId}\`` : '') +
+        (status.state === 'failed' ? `\n\n${status.message}` : ''),
+    );
+    return t;
   }
 
-  async getChildren(node?: Node): Promise<Node[]> {
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     if (!node) return this.manager.profiles().map((p) => ({ kind: 'connection', connectionName: p.name }));
     const name = node.connectionName;
     try {
-      switch (node.kind) {
-        case 'connection': {
-          const status = this.manager.status(name);
-          // A failed connection is retried only on request (the error item), never by a refresh.
-          if (status.state === 'failed') {
-            return [{ kind: 'message', connectionName: name, label: status.message, detail: status.message, error: true }];
-          }
-          if (status.state !== 'connected') {
-            await vscode.window.withProgress({ location: { viewId: CLUSTER_VIEW_ID } }, () => this.manager.connect(name));
-          }
-          return [
-            { kind: 'brokers', connectionName: name },
-            { kind: 'topics', connectionName: name },
-            { kind: 'groups', connectionName: name },
-          ];
-        }
-        case 'brokers': {
-          const status = this.manager.status(name);
-          const brokers = status.state === 'connected' ? status.summary.brokers : [];
-          return brokers.map((broker) => ({ kind: 'broker', connectionName: name, broker }));
-        }
-        case 'topics': {
-          const topics = (await this.liveClient(name).listTopics()).filter((t) => !t.internal);
-          if (topics.length === 0) return [{ kind: 'message', connectionName: name, label: 'No topics yet', error: false }];
-          return topics.map((topic) => ({ kind: 'topic', connectionName: name, topic }));
-        }
-        case 'groups': {
-          const groups = await this.liveClient(name).listGroups();
-          if (groups.length === 0) return [{ kind: 'message', connectionName: name, label: 'No consumer groups', error: false }];
-          return groups.map((group) => ({ kind: 'group', connectionName: name, group }));
-        }
-        default:
-          return [];
-      }
+      return await this.children(node);
     } catch (e) {
       return [{ kind: 'message', connectionName: name, label: errorMessage(e), detail: errorMessage(e), error: true }];
     }
   }
 
-  private liveClient(name: string) {
+  private async children(node: ExplorerNode): Promise<ExplorerNode[]> {
+    const c = node.connectionName;
+    const empty = (label: string): ExplorerNode[] => [{ kind: 'message', connectionName: c, label, error: false }];
+    switch (node.kind) {
+      case 'connection': {
+        const status = this.manager.status(c);
+        // A failed connection is retried only on request (the error item), never by a refresh.
+        if (status.state === 'failed') return [{ kind: 'message', connectionName: c, label: status.message, detail: status.message, error: true }];
+        if (status.state !== 'connected') {
+          await vscode.window.withProgress({ location: { viewId: CLUSTER_VIEW_ID } }, () => this.manager.connect(c));
+        }
+        return [
+          { kind: 'brokers', connectionName: c },
+          { kind: 'topics', connectionName: c },
+          { kind: 'groups', connectionName: c },
+        ];
+      }
+      case 'brokers': {
+        const summary = await this.client(c).describeCluster();
+        return summary.brokers.map((broker) => ({ kind: 'broker', connectionName: c, broker }));
+      }
+      case 'broker': {
+        const entries = await brokerConfigs(this.client(c), node.broker.nodeId);
+        return entries.map((entry) => ({ kind: 'config', connectionName: c, owner: { type: 'broker', nodeId: node.broker.nodeId }, entry }));
+      }
+      case 'topics': {
+        const showInternal = settings.showInternalTopics();
+        const all = await listTopicInfos(this.client(c));
+        const topics = all.filter((t) => (showInternal || !t.internal) && matchesFilter(t.name, this.filterText));
+        if (topics.length === 0) {
+          return empty(all.length === 0 ? 'No topics yet' : this.filterText ? `No topic matches "${this.filterText}"` : 'Only internal topics (hidden)');
+        }
+        return topics.map((topic) => ({ kind: 'topic', connectionName: c, topic }));
+      }
+      case 'topic':
+        return [
+          { kind: 'partitions', connectionName: c, topicName: node.topic.name, count: node.topic.partitions },
+          { kind: 'topicConfigs', connectionName: c, topicName: node.topic.name },
+        ];
+      case 'partitions': {
+        const partitions = await describePartitions(this.client(c), node.topicName);
+        return partitions.map((partition) => ({ kind: 'partition', connectionName: c, topicName: node.topicName, partition }));
+      }
+      case 'topicConfigs': {
+        const entries = await topicConfigs(this.client(c), node.topicName);
+        return entries.map((entry) => ({ kind: 'config', connectionName: c, owner: { type: 'topic', topic: node.topicName }, entry }));
+      }
+      case 'groups': {
+        const client = this.client(c);
+        const groups = (await listGroups(client)).filter((g) => matchesFilter(g.groupId, this.filterText));
+        if (groups.length === 0) return empty(this.filterText ? `No group matches "${this.filterText}"` : 'No consumer groups');
+        return Promise.all(
+          groups.map(async (g) => ({
+            kind: 'group' as const,
+            connectionName: c,
+            groupId: g.groupId,
+            description: await describeGroup(client, g.groupId),
+            offsets: await groupOffsets(client, g.groupId),
+          })),
+        );
+      }
+      case 'group':
+        return [
+          { kind: 'members', connectionName: c, groupId: node.groupId, members: node.description.members },
+          { kind: 'groupOffsets', connectionName: c, groupId: node.groupId, offsets: node.offsets },
+        ];
+      case 'members':
+        if (node.members.length === 0) return empty('No members (the group is empty)');
+        return node.members.map((member) => ({ kind: 'member', connectionName: c, groupId: node.groupId, member }));
+      case 'groupOffsets':
+        if (node.offsets.partitions.length === 0) return empty('No committed offsets');
+        return node.offsets.partitions.map((lag) => ({ kind: 'lag', connectionName: c, groupId: node.groupId, lag }));
+      default:
+        return [];
+    }
+  }
+
+  private client(name: string): KafkaClient {
     const client = this.manager.client(name);
     if (!client) throw new Error(`"${name}" is not connected: expand it or run "Kafka: Connect".`);
     return client;
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    clearInterval(this.autoRefresh);
+    for (const d of this.disposables) d.dispose();
     this.changed.dispose();
   }
 }
