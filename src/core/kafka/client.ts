@@ -164,15 +164,18 @@ export class KafkaClient {
    */
   withAdmin<T>(what: string, work: (admin: Admin) => Promise<T>): Promise<T> {
     return this.run(what, async () => {
-      try {
-        return await work(await this.connectedAdmin());
-      } catch (e) {
-        // kafkajs caches metadata for minutes and does not refresh it on a leader error: after
-        // partitions are added or moved (by us or anyone), start over once with a fresh admin.
-        if (!STALE_METADATA.test(String((e as { type?: string }).type))) throw e;
-        this.logger.debug(`${what}: ${String((e as Error).message)}; retrying with fresh metadata`);
-        await this.dropAdmin();
-        return work(await this.connectedAdmin());
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await work(await this.connectedAdmin());
+        } catch (e) {
+          // kafkajs caches metadata for minutes and does not refresh it on a leader error: after
+          // partitions are created, added or moved (by us or anyone), start over with a fresh admin.
+          // A partition created a moment ago may also still be taking up its leadership.
+          if (attempt >= 4 || !STALE_METADATA.test(String((e as { type?: string }).type))) throw e;
+          this.logger.debug(`${what}: ${String((e as Error).message)}; retrying with fresh metadata`);
+          await this.dropAdmin();
+          await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+        }
       }
     });
   }

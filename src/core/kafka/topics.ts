@@ -215,8 +215,10 @@ export async function createTopic(client: KafkaClient, topic: NewTopic, brokerCo
   }
   await client.withAdmin(`create topic ${topic.name}`, async (admin) => {
     try {
+      // kafkajs' own waitForLeaders trips over KRaft brokers that answer UNKNOWN_TOPIC_OR_PARTITION
+      // for a moment after creation; waitForLeaders below polls until every partition has a leader.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: [
           {
             topic: topic.name,
@@ -230,6 +232,29 @@ export async function createTopic(client: KafkaClient, topic: NewTopic, brokerCo
       throw brokerRefusal(e, `create topic "${topic.name}"`);
     }
   });
+  await waitForLeaders(client, topic.name, topic.partitions);
+}
+
+/** Polls metadata until `partitions` partitions of the topic have a leader, within the deadline. */
+async function waitForLeaders(client: KafkaClient, topic: string, partitions: number): Promise<void> {
+  const deadline = Date.now() + client.timeoutMs;
+  for (;;) {
+    const ready = await client
+      .withAdmin(`wait for the leaders of ${topic}`, async (admin) => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        const found = topics.find((t) => t.name === topic);
+        return found !== undefined && found.partitions.length >= partitions && found.partitions.every((p) => p.leader >= 0);
+      })
+      .catch(() => false);
+    if (ready) return;
+    if (Date.now() > deadline) {
+      throw new KafkaWorkbenchError(
+        `Topic "${topic}" was created, but not all of its partitions had a leader within ${client.timeoutMs / 1000} s: the brokers may be overloaded. Refresh the view in a moment.`,
+        'timeout',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** The broker's own reason for refusing a request, as the user-facing message. */
