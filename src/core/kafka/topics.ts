@@ -189,6 +189,22 @@ export function brokerConfigs(client: KafkaClient, nodeId: number): Promise<Conf
   return describeConfigs(client, ConfigResourceTypes.BROKER, String(nodeId), `broker ${nodeId}`);
 }
 
+/** The `broker.rack` of each broker, in one DescribeConfigs request; brokers without a rack are left out. */
+export function brokerRacks(client: KafkaClient, nodeIds: readonly number[]): Promise<Map<number, string>> {
+  return client.withAdmin('read the brokers\' racks', async (admin) => {
+    const response = await admin.describeConfigs({
+      resources: nodeIds.map((id) => ({ type: ConfigResourceTypes.BROKER, name: String(id), configNames: ['broker.rack'] })),
+      includeSynonyms: false,
+    });
+    const racks = new Map<number, string>();
+    for (const resource of response.resources) {
+      const rack = resource.configEntries.find((e) => e.configName === 'broker.rack')?.configValue;
+      if (rack) racks.set(Number(resource.resourceName), rack);
+    }
+    return racks;
+  });
+}
+
 /** Creates a topic after checking the name, partitions and replication factor against the cluster. */
 export async function createTopic(client: KafkaClient, topic: NewTopic, brokerCount: number): Promise<void> {
   const problem = validateTopicName(topic.name);

@@ -11,6 +11,7 @@ import {
 } from '../../core/kafka/groups';
 import {
   brokerConfigs,
+  brokerRacks,
   describePartitions,
   listTopicInfos,
   topicConfigs,
@@ -28,7 +29,7 @@ export const CLUSTER_VIEW_ID = 'kafkaWorkbench.clusters';
 export type ExplorerNode =
   | { kind: 'connection'; connectionName: string }
   | { kind: 'brokers'; connectionName: string }
-  | { kind: 'broker'; connectionName: string; broker: ClusterBroker }
+  | { kind: 'broker'; connectionName: string; broker: ClusterBroker; rack: string | undefined }
   | { kind: 'topics'; connectionName: string }
   | { kind: 'topic'; connectionName: string; topic: TopicInfo }
   | { kind: 'partitions'; connectionName: string; topicName: string; count: number }
@@ -129,8 +130,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       case 'broker': {
         const { broker } = node;
         const t = item(`${broker.nodeId}`, true, `broker:${c}:${broker.nodeId}`, broker.isController ? 'star-full' : 'server', 'broker');
-        t.description = `${broker.host}:${broker.port}${broker.isController ? ' · controller' : ''}`;
-        t.tooltip = `Broker ${broker.nodeId} at ${broker.host}:${broker.port}${broker.isController ? ', the active controller' : ''}. Expand for its configs (broker.rack is its rack).`;
+        t.description = `${broker.host}:${broker.port}${broker.isController ? ' · controller' : ''}${node.rack ? ` · rack ${node.rack}` : ''}`;
+        t.tooltip = `Broker ${broker.nodeId} at ${broker.host}:${broker.port}${broker.isController ? ', the active controller' : ''}\nrack: ${node.rack ?? 'none set'}\nExpand for its configs.`;
         return t;
       }
       case 'topic': {
@@ -255,8 +256,10 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
         ];
       }
       case 'brokers': {
-        const summary = await this.client(c).describeCluster();
-        return summary.brokers.map((broker) => ({ kind: 'broker', connectionName: c, broker }));
+        const client = this.client(c);
+        const summary = await client.describeCluster();
+        const racks = await brokerRacks(client, summary.brokers.map((b) => b.nodeId));
+        return summary.brokers.map((broker) => ({ kind: 'broker', connectionName: c, broker, rack: racks.get(broker.nodeId) }));
       }
       case 'broker': {
         const entries = await brokerConfigs(this.client(c), node.broker.nodeId);
