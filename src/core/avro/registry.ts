@@ -1,0 +1,317 @@
+// A client for the Confluent Schema Registry REST API (also served by Karapace, Apicurio's
+// /apis/ccompat/v7, Redpanda), on Node's http/https only.
+import * as http from 'node:http';
+import * as https from 'node:https';
+
+export interface SchemaRegistryOptions {
+  /** Base URL, e.g. `http://localhost:8081` or `https://host/apis/ccompat/v7`. */
+  url: string;
+  basicAuth?: { username: string; password: string };
+  tls?: {
+    /** PEM of the CA(s) to trust instead of Node's bundled ones. */
+    ca?: string | Buffer;
+    /** PEM client certificate and key, for registries that require mutual TLS. */
+    cert?: string | Buffer;
+    key?: string | Buffer;
+    /** false accepts any certificate (a self-signed test registry); default true. */
+    verifyHostname?: boolean;
+  };
+  /** Per request; default 10 s. */
+  timeoutMs?: number;
+}
+
+export type SchemaType = 'AVRO' | 'JSON' | 'PROTOBUF';
+
+export interface RegistrySchema {
+  id: number;
+  /** The schema as a string (for Avro, JSON text). */
+  schema: string;
+  schemaType: SchemaType;
+}
+
+export interface SubjectVersion extends RegistrySchema {
+  subject: string;
+  version: number;
+}
+
+export interface CompatibilityResult {
+  compatible: boolean;
+  /** The registry's reasons when it gives them (verbose mode). */
+  messages: string[];
+}
+
+export type CompatibilityLevel = 'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE';
+
+export type RegistryFailure = 'unreachable' | 'timeout' | 'tls' | 'unauthorized' | 'forbidden' | 'not-found' | 'incompatible' | 'invalid-schema' | 'bad-response' | 'other';
+
+export class SchemaRegistryError extends Error {
+  constructor(
+    message: string,
+    readonly failure: RegistryFailure,
+    /** HTTP status, when the registry answered. */
+    readonly status?: number,
+    /** The registry's own error_code, e.g. 40403 (schema not found), 409 (incompatible). */
+    readonly errorCode?: number,
+    /** The registry's own message, quoted in `message`. */
+    readonly registryMessage?: string,
+  ) {
+    super(message);
+    this.name = 'SchemaRegistryError';
+  }
+}
+
+export type SubjectNameStrategy = 'TopicNameStrategy' | 'RecordNameStrategy' | 'TopicRecordNameStrategy';
+
+/**
+ * The subject a schema is registered under, as Confluent's serializers name it:
+ * `<topic>-value` / `<topic>-key`, `<record full name>`, or `<topic>-<record full name>`.
+ */
+export function subjectName(strategy: SubjectNameStrategy, topic: string, isKey: boolean, recordName?: string): string {
+  if (strategy === 'TopicNameStrategy') return `${topic}-${isKey ? 'key' : 'value'}`;
+  if (!recordName) throw new Error(`${strategy} needs a named schema (record, enum or fixed); this schema has no name`);
+  return strategy === 'RecordNameStrategy' ? recordName : `${topic}-${recordName}`;
+}
+
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+
+export class SchemaRegistryClient {
+  private readonly base: URL;
+  private readonly byId = new Map<number, Promise<RegistrySchema>>();
+  private readonly agent: http.Agent;
+
+  constructor(private readonly options: SchemaRegistryOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.url);
+    } catch {
+      throw new SchemaRegistryError(`Schema Registry URL "${options.url}" is not a URL (expected e.g. http://localhost:8081)`, 'other');
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+      throw new SchemaRegistryError(`Schema Registry URL "${options.url}" must start with http:// or https://`, 'other');
+    }
+    if (!base.pathname.endsWith('/')) base.pathname += '/';
+    this.base = base;
+    this.agent =
+      base.protocol === 'https:'
+        ? new https.Agent({
+            keepAlive: true,
+            ca: options.tls?.ca,
+            cert: options.tls?.cert,
+            key: options.tls?.key,
+            rejectUnauthorized: options.tls?.verifyHostname !== false,
+          })
+        : new http.Agent({ keepAlive: true });
+  }
+
+  get url(): string {
+    return this.options.url;
+  }
+
+  /** Closes kept-alive sockets. */
+  dispose(): void {
+    this.agent.destroy();
+  }
+
+  /** The schema with a global id; cached for the client's life (ids are immutable). */
+  getSchemaById(id: number): Promise<RegistrySchema> {
+    let cached = this.byId.get(id);
+    if (!cached) {
+      cached = this.request<{ schema: string; schemaType?: SchemaType }>('GET', `schemas/ids/${id}`, undefined, {
+        notFound: (m) => `Schema id ${id} is not in the Schema Registry at ${this.options.url}: ${m}`,
+      }).then((r) => ({ id, schema: r.schema, schemaType: r.schemaType ?? 'AVRO' }));
+      this.byId.set(id, cached);
+      cached.catch(() => this.byId.delete(id));
+    }
+    return cached;
+  }
+
+  listSubjects(): Promise<string[]> {
+    return this.request<string[]>('GET', 'subjects');
+  }
+
+  listVersions(subject: string): Promise<number[]> {
+    return this.request<number[]>('GET', `subjects/${enc(subject)}/versions`, undefined, {
+      notFound: (m) => `Subject "${subject}" is not in the Schema Registry: ${m}`,
+    });
+  }
+
+  async getVersion(subject: string, version: number | 'latest' = 'latest'): Promise<SubjectVersion> {
+    const r = await this.request<{ subject: string; id: number; version: number; schema: string; schemaType?: SchemaType }>(
+      'GET',
+      `subjects/${enc(subject)}/versions/${version}`,
+      undefined,
+      { notFound: (m) => `Version ${version} of subject "${subject}" is not in the Schema Registry: ${m}` },
+    );
+    const found = { subject: r.subject ?? subject, id: r.id, version: r.version, schema: r.schema, schemaType: r.schemaType ?? 'AVRO' };
+    if (!this.byId.has(found.id)) this.byId.set(found.id, Promise.resolve({ id: found.id, schema: found.schema, schemaType: found.schemaType }));
+    return found;
+  }
+
+  /**
+   * Registers a schema under a subject (a no-op returning the existing id when it is already there).
+   * @throws SchemaRegistryError with failure 'incompatible' (HTTP 409) quoting the registry's reason.
+   */
+  async register(subject: string, schema: string, schemaType: SchemaType = 'AVRO'): Promise<number> {
+    const r = await this.request<{ id: number }>('POST', `subjects/${enc(subject)}/versions`, body(schema, schemaType), {
+      conflict: (m) => `The Schema Registry refused the schema for subject "${subject}" as incompatible with its existing versions: ${m}`,
+    });
+    return r.id;
+  }
+
+  /** The subject's version holding exactly this schema, or undefined when it is not registered there. */
+  async lookup(subject: string, schema: string, schemaType: SchemaType = 'AVRO'): Promise<SubjectVersion | undefined> {
+    try {
+      const r = await this.request<{ subject: string; id: number; version: number; schema: string; schemaType?: SchemaType }>(
+        'POST',
+        `subjects/${enc(subject)}`,
+        body(schema, schemaType),
+      );
+      return { subject: r.subject ?? subject, id: r.id, version: r.version, schema: r.schema ?? schema, schemaType: r.schemaType ?? schemaType };
+    } catch (err) {
+      if (err instanceof SchemaRegistryError && err.failure === 'not-found') return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Whether the registry would accept the schema as the subject's next version. A subject that
+   * does not exist yet accepts anything.
+   */
+  async checkCompatibility(subject: string, schema: string, version: number | 'latest' = 'latest', schemaType: SchemaType = 'AVRO'): Promise<CompatibilityResult> {
+    try {
+      const r = await this.request<{ is_compatible: boolean; messages?: string[] }>(
+        'POST',
+        `compatibility/subjects/${enc(subject)}/versions/${version}?verbose=true`,
+        body(schema, schemaType),
+      );
+      return { compatible: r.is_compatible, messages: Array.isArray(r.messages) ? r.messages.map(String) : [] };
+    } catch (err) {
+      if (err instanceof SchemaRegistryError && err.failure === 'not-found' && (err.errorCode === 40401 || err.errorCode === 40402)) {
+        return { compatible: true, messages: [] };
+      }
+      if (err instanceof SchemaRegistryError && err.failure === 'incompatible') {
+        return { compatible: false, messages: err.registryMessage ? [err.registryMessage] : [] };
+      }
+      throw err;
+    }
+  }
+
+  /** The compatibility level of a subject (falling back to the global one), or the global level. */
+  async getCompatibility(subject?: string): Promise<CompatibilityLevel> {
+    const path = subject ? `config/${enc(subject)}?defaultToGlobal=true` : 'config';
+    const r = await this.request<{ compatibilityLevel?: CompatibilityLevel; compatibility?: CompatibilityLevel }>('GET', path);
+    return (r.compatibilityLevel ?? r.compatibility) as CompatibilityLevel;
+  }
+
+  async setCompatibility(level: CompatibilityLevel, subject?: string): Promise<void> {
+    await this.request('PUT', subject ? `config/${enc(subject)}` : 'config', JSON.stringify({ compatibility: level }));
+  }
+
+  /** Deletes a subject (soft delete, as the registry defines it); returns the versions deleted. */
+  deleteSubject(subject: string): Promise<number[]> {
+    return this.request<number[]>('DELETE', `subjects/${enc(subject)}`);
+  }
+
+  private request<T>(
+    method: string,
+    path: string,
+    payload?: string,
+    phrasing: { notFound?: (m: string) => string; conflict?: (m: string) => string } = {},
+  ): Promise<T> {
+    const url = new URL(path, this.base);
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const headers: Record<string, string> = { Accept: `${CONTENT_TYPE}, application/json` };
+    if (payload !== undefined) {
+      headers['Content-Type'] = CONTENT_TYPE;
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    if (this.options.basicAuth) {
+      const { username, password } = this.options.basicAuth;
+      headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    }
+    const where = `Schema Registry at ${this.options.url}`;
+    const lib = url.protocol === 'https:' ? https : http;
+    return new Promise<T>((resolve, reject) => {
+      const req = lib.request(url, { method, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => reject(networkError(err, where, timeoutMs)));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          let parsed: unknown;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            parsed = undefined;
+          }
+          if (status >= 200 && status < 300) {
+            if (parsed === undefined && text) {
+              reject(new SchemaRegistryError(`${where} answered ${method} ${url.pathname} with something that is not JSON: ${snippet(text)}. Is this URL a Schema Registry?`, 'bad-response', status));
+            } else resolve(parsed as T);
+            return;
+          }
+          reject(httpError(status, parsed, text, where, phrasing));
+        });
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT_REQUEST' })));
+      req.on('error', (err) => reject(networkError(err, where, timeoutMs)));
+      req.end(payload);
+    });
+  }
+}
+
+function enc(subject: string): string {
+  return encodeURIComponent(subject);
+}
+
+function body(schema: string, schemaType: SchemaType): string {
+  // Confluent's API treats a missing schemaType as AVRO; some registries reject an explicit AVRO less
+  // often than a missing one, so only non-Avro types are named.
+  return JSON.stringify(schemaType === 'AVRO' ? { schema } : { schema, schemaType });
+}
+
+function snippet(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(oneLine.length > 200 ? `${oneLine.slice(0, 200)}...` : oneLine);
+}
+
+function httpError(
+  status: number,
+  parsed: unknown,
+  text: string,
+  where: string,
+  phrasing: { notFound?: (m: string) => string; conflict?: (m: string) => string },
+): SchemaRegistryError {
+  const obj = parsed && typeof parsed === 'object' ? (parsed as { error_code?: unknown; message?: unknown }) : {};
+  const errorCode = typeof obj.error_code === 'number' ? obj.error_code : undefined;
+  const registryMessage = typeof obj.message === 'string' ? obj.message : text ? snippet(text) : `HTTP ${status}`;
+  const quoted = `${registryMessage} (HTTP ${status}${errorCode !== undefined && errorCode !== status ? `, error code ${errorCode}` : ''})`;
+  const make = (message: string, failure: RegistryFailure) => new SchemaRegistryError(message, failure, status, errorCode, registryMessage);
+  switch (status) {
+    case 401:
+      return make(`${where} rejected the credentials: ${quoted}. Check the registry username and password.`, 'unauthorized');
+    case 403:
+      return make(`${where} refused access: ${quoted}. The registry user lacks permission for this.`, 'forbidden');
+    case 404:
+      return make(phrasing.notFound ? phrasing.notFound(quoted) : `${where}: not found: ${quoted}`, 'not-found');
+    case 409:
+      return make(phrasing.conflict ? phrasing.conflict(quoted) : `${where}: conflict: ${quoted}`, 'incompatible');
+    case 422:
+      return make(`${where} rejected the request as invalid: ${quoted}`, errorCode === 42201 ? 'invalid-schema' : 'other');
+    default:
+      return make(`${where} failed: ${quoted}`, parsed === undefined && text ? 'bad-response' : 'other');
+  }
+}
+
+function networkError(err: Error & { code?: string }, where: string, timeoutMs: number): SchemaRegistryError {
+  const code = err.code ?? '';
+  if (code === 'ECONNREFUSED') return new SchemaRegistryError(`${where} is not reachable: nothing is listening there (connection refused). Is the registry running, and is the URL right?`, 'unreachable');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new SchemaRegistryError(`${where} is not reachable: the host name does not resolve (${code}). Check the URL.`, 'unreachable');
+  if (code === 'ETIMEDOUT_REQUEST' || code === 'ETIMEDOUT') return new SchemaRegistryError(`${where} did not answer within ${Math.round(timeoutMs / 1000)} s.`, 'timeout');
+  if (code === 'ECONNRESET' || code === 'EPIPE') return new SchemaRegistryError(`${where} closed the connection (${code}). If the registry uses TLS, the URL must start with https://.`, 'unreachable');
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code) || /ssl|tls|certificate/i.test(err.message)) {
+    return new SchemaRegistryError(`${where}: TLS failed: ${err.message}${code ? ` (${code})` : ''}. Set the registry's CA certificate, or check that the URL's scheme matches the server.`, 'tls');
+  }
+  return new SchemaRegistryError(`${where}: request failed: ${err.message}${code ? ` (${code})` : ''}`, 'other');
+}
