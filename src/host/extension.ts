@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
+import { registerAvscDiagnostics } from './avro/avscDiagnostics';
+import { registerRegistryCommands } from './avro/registryCommands';
 import { registerConnectionCommands } from './connections/connectionCommands';
+import { registerConsumeCommands } from './consume/consumeCommand';
 import { ConnectionManager } from './connections/connectionManager';
 import { ConnectionStore } from './connections/connectionStore';
 import { createConnectionStatusBar } from './connections/statusBar';
@@ -7,6 +10,7 @@ import { CLUSTER_VIEW_ID, ClusterTreeProvider } from './explorer/clusterTree';
 import { registerExplorerCommands } from './explorer/explorerCommands';
 import { registerLocalBrokerCommands } from './localBroker/localBrokerCommands';
 import { disposeLog, log } from './log';
+import { registerProduceCommands } from './produce/produceCommands';
 import { settings } from './settings';
 
 /** Activation only wires things up: no network I/O happens until the user connects. */
@@ -21,7 +25,11 @@ export function activate(context: vscode.ExtensionContext): void {
     createConnectionStatusBar(manager),
     ...registerConnectionCommands(context.extensionUri, manager),
     ...registerLocalBrokerCommands(context, manager),
+    ...registerProduceCommands(context.extensionUri, manager),
     ...registerExplorerCommands(manager, tree),
+    ...registerConsumeCommands(context, manager),
+    ...registerRegistryCommands(manager),
+    registerAvscDiagnostics(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${settings.section}.connections`)) void manager.reconcile();
     }),

@@ -2,6 +2,7 @@
 // /apis/ccompat/v7, Redpanda), on Node's http/https only.
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { readFile } from 'node:fs/promises';
 
 export interface SchemaRegistryOptions {
   /** Base URL, e.g. `http://localhost:8081` or `https://host/apis/ccompat/v7`. */
@@ -314,4 +315,29 @@ function networkError(err: Error & { code?: string }, where: string, timeoutMs: 
     return new SchemaRegistryError(`${where}: TLS failed: ${err.message}${code ? ` (${code})` : ''}. Set the registry's CA certificate, or check that the URL's scheme matches the server.`, 'tls');
   }
   return new SchemaRegistryError(`${where}: request failed: ${err.message}${code ? ` (${code})` : ''}`, 'other');
+}
+
+/**
+ * A client for a connection's registry settings: reads the CA file and combines the user name with
+ * the password from secret storage. A CA file that cannot be read is reported by its path.
+ */
+export async function registryClientFor(
+  settings: { url: string; username?: string; caFile?: string },
+  password: string | undefined,
+  timeoutMs: number,
+): Promise<SchemaRegistryClient> {
+  let ca: string | undefined;
+  if (settings.caFile) {
+    try {
+      ca = await readFile(settings.caFile, 'utf8');
+    } catch (e) {
+      throw new SchemaRegistryError(`Cannot read the registry CA file ${settings.caFile}: ${(e as Error).message}`, 'other');
+    }
+  }
+  return new SchemaRegistryClient({
+    url: settings.url,
+    basicAuth: settings.username ? { username: settings.username, password: password ?? '' } : undefined,
+    tls: ca ? { ca } : undefined,
+    timeoutMs,
+  });
 }

@@ -19,16 +19,28 @@ export interface TlsSettings {
  * Everything about a connection that may be stored in settings. Passwords are not here:
  * they live in VS Code's SecretStorage and reach the core only as {@link ConnectionSecrets}.
  */
+export interface SchemaRegistrySettings {
+  /** Base URL of a Confluent-compatible registry, e.g. http://localhost:8081. */
+  url: string;
+  /** User for HTTP basic auth; its password lives in SecretStorage. */
+  username?: string;
+  /** PEM CA file for an https:// registry signed by a private CA. */
+  caFile?: string;
+}
+
 export interface ConnectionProfile {
   name: string;
   bootstrapServers: string[];
   clientId: string;
   sasl: { mechanism: SaslMechanism; username?: string };
   tls: TlsSettings;
+  /** The Schema Registry that goes with this cluster, if any. */
+  schemaRegistry?: SchemaRegistrySettings;
 }
 
 export interface ConnectionSecrets {
   saslPassword?: string;
+  registryPassword?: string;
 }
 
 /** Splits a user-typed bootstrap list ("a:9092, b:9092") into host:port entries. */

@@ -11,7 +11,7 @@ import { normalizeProfile } from './connectionStore';
 type ConnectionArg = { connectionName: string } | string | undefined;
 
 /** A connection given in full, as scripts and tests pass it to "Add Connection". */
-export type ConnectionSpec = Partial<ConnectionProfile> & { name: string; password?: string };
+export type ConnectionSpec = Partial<ConnectionProfile> & { name: string; password?: string; registryPassword?: string };
 
 async function pickConnection(manager: ConnectionManager, arg: ConnectionArg, purpose: string): Promise<string | undefined> {
   if (typeof arg === 'string') return arg;
@@ -52,7 +52,7 @@ export function registerConnectionCommands(extensionUri: vscode.Uri, manager: Co
     registerCommand('kafkaWorkbench.addConnection', 'Add Connection', async (spec?: ConnectionSpec) => {
       if (spec) {
         const profile = profileFromSpec(spec);
-        await manager.save(profile, spec.password);
+        await manager.save(profile, { saslPassword: spec.password, registryPassword: spec.registryPassword });
         return profile.name;
       }
       const name = await openConnectionForm(extensionUri, manager);
@@ -66,7 +66,7 @@ export function registerConnectionCommands(extensionUri: vscode.Uri, manager: Co
       const current = manager.store.get(name);
       if (!current) throw new KafkaWorkbenchError(`There is no connection named "${name}".`, 'invalid-input');
       if (spec) {
-        await manager.save(profileFromSpec({ ...current, ...spec }), spec.password, name);
+        await manager.save(profileFromSpec({ ...current, ...spec }), { saslPassword: spec.password, registryPassword: spec.registryPassword }, name);
         return spec.name;
       }
       return openConnectionForm(extensionUri, manager, current);
@@ -110,7 +110,7 @@ export function registerConnectionCommands(extensionUri: vscode.Uri, manager: Co
         if (arg && typeof arg === 'object' && 'profile' in arg) {
           const profile = normalizeProfile(arg.profile);
           if (!profile) throw new KafkaWorkbenchError('A connection needs a name.', 'invalid-input');
-          result = await manager.test({ profile, password: arg.profile.password });
+          result = await manager.test({ profile, secrets: { saslPassword: arg.profile.password, registryPassword: arg.profile.registryPassword } });
         } else {
           const name = await pickConnection(manager, arg, 'Test Kafka Connection');
           if (!name) return undefined;

@@ -19,6 +19,10 @@ export function formValuesOf(profile: ConnectionProfile | undefined): Connection
     certFile: profile?.tls.certFile ?? '',
     keyFile: profile?.tls.keyFile ?? '',
     verifyHostname: profile?.tls.verifyHostname ?? true,
+    registryUrl: profile?.schemaRegistry?.url ?? '',
+    registryUsername: profile?.schemaRegistry?.username ?? '',
+    registryPassword: '',
+    registryCaFile: profile?.schemaRegistry?.caFile ?? '',
   };
 }
 
@@ -37,6 +41,8 @@ export function profileFromForm(
   const mechanism = SASL_MECHANISMS.includes(values.mechanism) ? values.mechanism : 'none';
   if (mechanism !== 'none' && !values.username.trim()) errors.username = `SASL ${mechanism.toUpperCase()} needs a user name.`;
   if (values.tlsEnabled && values.certFile.trim() && !values.keyFile.trim()) errors.keyFile = 'A client certificate needs its private key file.';
+  const registryUrl = values.registryUrl.trim();
+  if (registryUrl && !/^https?:\/\/[^\s/]+/.test(registryUrl)) errors.registryUrl = 'Enter the registry URL as http(s)://host:port, for example http://localhost:8081.';
   if (Object.keys(errors).length > 0) return { errors };
   const optional = (s: string) => s.trim() || undefined;
   return {
@@ -55,6 +61,9 @@ export function profileFromForm(
             verifyHostname: values.verifyHostname,
           }
         : { enabled: false, verifyHostname: true },
+      schemaRegistry: registryUrl
+        ? { url: registryUrl, username: optional(values.registryUsername), caFile: optional(values.registryCaFile) }
+        : undefined,
     },
   };
 }

@@ -43,7 +43,10 @@ export function openConnectionForm(
             type: 'init',
             mode: editing ? 'edit' : 'add',
             values: formValuesOf(editing),
-            hasStoredPassword: editing ? await manager.store.hasPassword(editing.name) : false,
+            stored: {
+              password: editing ? await manager.store.hasSecret(editing.name, 'saslPassword') : false,
+              registryPassword: editing ? await manager.store.hasSecret(editing.name, 'registryPassword') : false,
+            },
           });
           break;
         case 'test': {
@@ -53,9 +56,14 @@ export function openConnectionForm(
             post({ type: 'testResult', requestId: message.requestId, ok: false, text: 'Not tested: the form has errors.' });
             break;
           }
-          const password =
-            message.values.password !== '' || !editing ? message.values.password : (await manager.store.secretsFor(editing.name)).saslPassword;
-          const result = await manager.test({ profile, password });
+          const stored = editing ? await manager.store.secretsFor(editing.name) : {};
+          const result = await manager.test({
+            profile,
+            secrets: {
+              saslPassword: message.values.password || stored.saslPassword,
+              registryPassword: message.values.registryPassword || stored.registryPassword,
+            },
+          });
           post({ type: 'testResult', requestId: message.requestId, ok: result.ok, text: describeTestResult(result) });
           break;
         }
@@ -66,7 +74,12 @@ export function openConnectionForm(
             break;
           }
           try {
-            await manager.save(profile, message.values.password === '' && editing ? undefined : message.values.password, editing?.name);
+            // An empty password field keeps the stored secret.
+            await manager.save(
+              profile,
+              { saslPassword: message.values.password || undefined, registryPassword: message.values.registryPassword || undefined },
+              editing?.name,
+            );
           } catch (e) {
             post({ type: 'saveResult', requestId: message.requestId, ok: false, errors: {}, message: `Saving failed: ${String(e)}` });
             break;

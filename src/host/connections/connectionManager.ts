@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import type { ConnectionProfile, ConnectionSecrets } from '../../core/connection/profile';
+import type { ConnectionProfile, ConnectionSecrets, SchemaRegistrySettings } from '../../core/connection/profile';
 import { KafkaClient, type ClusterSummary } from '../../core/kafka/client';
 import { KafkaWorkbenchError, type FailureCause } from '../../core/kafka/errors';
 import { coreLogger, log } from '../log';
 import { settings } from '../settings';
-import type { ConnectionStore } from './connectionStore';
+import { registryClientFor, type SchemaRegistryClient } from '../../core/avro/registry';
+import type { ConnectionStore, SecretChanges } from './connectionStore';
 
 export type ConnectionStatus =
   | { state: 'disconnected' }
@@ -13,8 +14,11 @@ export type ConnectionStatus =
   | { state: 'failed'; message: string; reason: FailureCause };
 
 /** What "Test Connection" answers; returned by the command so scripts and tests can read it. */
+/** The registry part of a test: its subject count, or why it failed; absent without a registry. */
+export type RegistryCheck = { ok: true; url: string; subjects: number } | { ok: false; url: string; message: string };
+
 export type TestConnectionResult =
-  | { ok: true; connection: string; summary: ClusterSummary }
+  | { ok: true; connection: string; summary: ClusterSummary; registry?: RegistryCheck }
   | { ok: false; connection: string; reason: FailureCause; message: string; elapsedMs: number };
 
 /** One line for a test result: what was reached, or what failed and what to do. */
@@ -23,9 +27,14 @@ export function describeTestResult(result: TestConnectionResult): string {
   const { summary } = result;
   const controller = summary.brokers.find((b) => b.isController);
   const controllerText = controller ? `${controller.nodeId} (${controller.host}:${controller.port})` : String(summary.controllerId ?? 'unknown');
+  const registry = !result.registry
+    ? ''
+    : result.registry.ok
+      ? ` Schema Registry ${result.registry.url}: ${result.registry.subjects} subject(s).`
+      : ` Schema Registry: ${result.registry.message}`;
   return (
     `"${result.connection}" is reachable: cluster ${summary.clusterId}, controller ${controllerText}, ` +
-    `${summary.brokers.length} broker(s), round trip ${summary.roundTripMs} ms.`
+    `${summary.brokers.length} broker(s), round trip ${summary.roundTripMs} ms.${registry}`
   );
 }
 
@@ -41,6 +50,7 @@ function failure(e: unknown): { message: string; reason: FailureCause } {
  */
 export class ConnectionManager implements vscode.Disposable {
   private readonly clients = new Map<string, KafkaClient>();
+  private readonly registries = new Map<string, SchemaRegistryClient>();
   private readonly statuses = new Map<string, ConnectionStatus>();
   private readonly pending = new Map<string, Promise<ClusterSummary>>();
   private readonly changed = new vscode.EventEmitter<string | undefined>();
@@ -125,6 +135,8 @@ export class ConnectionManager implements vscode.Disposable {
   private async closeClient(name: string): Promise<void> {
     const client = this.clients.get(name);
     this.clients.delete(name);
+    this.registries.get(name)?.dispose();
+    this.registries.delete(name);
     await client?.close();
   }
 
@@ -132,16 +144,17 @@ export class ConnectionManager implements vscode.Disposable {
    * Checks a connection without keeping it: a saved one by name, or an unsaved profile with its
    * password. Never throws; the result says what happened.
    */
-  async test(target: string | { profile: ConnectionProfile; password?: string }): Promise<TestConnectionResult> {
+  async test(target: string | { profile: ConnectionProfile; secrets: ConnectionSecrets }): Promise<TestConnectionResult> {
     const started = Date.now();
     const connection = typeof target === 'string' ? target : target.profile.name;
     let client: KafkaClient | undefined;
     try {
       const profile = typeof target === 'string' ? this.profile(target) : target.profile;
-      const secrets = typeof target === 'string' ? await this.store.secretsFor(target) : { saslPassword: target.password };
+      const secrets = typeof target === 'string' ? await this.store.secretsFor(target) : target.secrets;
       client = await this.newClient(profile, secrets);
       const summary = await client.describeCluster();
-      return { ok: true, connection, summary };
+      const registry = profile.schemaRegistry ? await this.checkRegistry(profile.schemaRegistry, secrets.registryPassword) : undefined;
+      return { ok: true, connection, summary, registry };
     } catch (e) {
       return { ok: false, connection, ...failure(e), elapsedMs: Date.now() - started };
     } finally {
@@ -149,10 +162,34 @@ export class ConnectionManager implements vscode.Disposable {
     }
   }
 
-  async save(profile: ConnectionProfile, password: string | undefined, replacing?: string): Promise<void> {
+  private async checkRegistry(registrySettings: SchemaRegistrySettings, password: string | undefined): Promise<RegistryCheck> {
+    let registry: SchemaRegistryClient | undefined;
+    try {
+      registry = await registryClientFor(registrySettings, password, settings.connectionTimeoutMs());
+      return { ok: true, url: registrySettings.url, subjects: (await registry.listSubjects()).length };
+    } catch (e) {
+      return { ok: false, url: registrySettings.url, message: e instanceof Error ? e.message : String(e) };
+    } finally {
+      registry?.dispose();
+    }
+  }
+
+  /** A Schema Registry client for a connection that has one configured; undefined otherwise. */
+  async registry(name: string): Promise<SchemaRegistryClient | undefined> {
+    const profile = this.profile(name);
+    if (!profile.schemaRegistry) return undefined;
+    let registry = this.registries.get(name);
+    if (!registry) {
+      registry = await registryClientFor(profile.schemaRegistry, (await this.store.secretsFor(name)).registryPassword, settings.connectionTimeoutMs());
+      this.registries.set(name, registry);
+    }
+    return registry;
+  }
+
+  async save(profile: ConnectionProfile, secrets: SecretChanges, replacing?: string): Promise<void> {
     if (replacing) await this.disconnect(replacing);
     await this.disconnect(profile.name);
-    await this.store.save(profile, password, replacing);
+    await this.store.save(profile, secrets, replacing);
     this.changed.fire(undefined);
   }
 
@@ -173,6 +210,8 @@ export class ConnectionManager implements vscode.Disposable {
   dispose(): void {
     for (const client of this.clients.values()) void client.close();
     this.clients.clear();
+    for (const registry of this.registries.values()) registry.dispose();
+    this.registries.clear();
     this.changed.dispose();
   }
 }

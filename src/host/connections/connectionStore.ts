@@ -4,9 +4,15 @@ import { settings } from '../settings';
 
 const CONNECTIONS_KEY = 'connections';
 
-function secretKey(name: string): string {
-  return `kafkaWorkbench.connection.${name}.saslPassword`;
+type SecretName = keyof ConnectionSecrets;
+const SECRET_NAMES: readonly SecretName[] = ['saslPassword', 'registryPassword'];
+
+function secretKey(name: string, secret: SecretName): string {
+  return `kafkaWorkbench.connection.${name}.${secret}`;
 }
+
+/** New secrets for a save: a string sets it, undefined keeps what is stored. */
+export type SecretChanges = Partial<Record<SecretName, string | undefined>>;
 
 /** Fills in defaults and drops anything unknown, so a hand-edited settings entry cannot break the tree. */
 export function normalizeProfile(raw: Partial<ConnectionProfile> & { name?: unknown }): ConnectionProfile | undefined {
@@ -16,6 +22,7 @@ export function normalizeProfile(raw: Partial<ConnectionProfile> & { name?: unkn
     ? (raw.sasl?.mechanism as SaslMechanism)
     : 'none';
   const tls = raw.tls ?? { enabled: false, verifyHostname: true };
+  const registry = raw.schemaRegistry && typeof raw.schemaRegistry.url === 'string' && raw.schemaRegistry.url.trim() ? raw.schemaRegistry : undefined;
   return {
     name: raw.name.trim(),
     bootstrapServers: servers,
@@ -28,6 +35,9 @@ export function normalizeProfile(raw: Partial<ConnectionProfile> & { name?: unkn
       keyFile: tls.keyFile || undefined,
       verifyHostname: tls.verifyHostname !== false,
     },
+    schemaRegistry: registry
+      ? { url: registry.url.trim(), username: registry.username || undefined, caFile: registry.caFile || undefined }
+      : undefined,
   };
 }
 
@@ -56,31 +66,43 @@ export class ConnectionStore {
     return this.list().find((p) => p.name === name);
   }
 
-  /** Adds or replaces a profile; `replacing` names the profile being edited (it may be renamed). */
-  async save(profile: ConnectionProfile, password: string | undefined, replacing?: string): Promise<void> {
+  /**
+   * Adds or replaces a profile; `replacing` names the profile being edited (it may be renamed, and
+   * its stored secrets move with it). A secret no longer used by the profile is deleted.
+   */
+  async save(profile: ConnectionProfile, changes: SecretChanges, replacing?: string): Promise<void> {
     const others = this.list().filter((p) => p.name !== profile.name && p.name !== replacing);
-    const stored = { ...profile, sasl: { ...profile.sasl }, tls: { ...profile.tls } };
-    await this.write([...others, stored]);
-    if (replacing && replacing !== profile.name) {
-      const old = await this.secrets.get(secretKey(replacing));
-      await this.secrets.delete(secretKey(replacing));
-      if (password === undefined && old !== undefined) password = old;
+    await this.write([...others, profile]);
+    const inUse: Record<SecretName, boolean> = {
+      saslPassword: profile.sasl.mechanism !== 'none',
+      registryPassword: profile.schemaRegistry?.username !== undefined,
+    };
+    for (const secret of SECRET_NAMES) {
+      let value = changes[secret];
+      if (replacing && replacing !== profile.name) {
+        const old = await this.secrets.get(secretKey(replacing, secret));
+        await this.secrets.delete(secretKey(replacing, secret));
+        value ??= old;
+      }
+      if (!inUse[secret]) await this.secrets.delete(secretKey(profile.name, secret));
+      else if (value !== undefined) await this.secrets.store(secretKey(profile.name, secret), value);
     }
-    if (profile.sasl.mechanism === 'none') await this.secrets.delete(secretKey(profile.name));
-    else if (password !== undefined) await this.secrets.store(secretKey(profile.name), password);
   }
 
   async remove(name: string): Promise<void> {
     await this.write(this.list().filter((p) => p.name !== name));
-    await this.secrets.delete(secretKey(name));
+    for (const secret of SECRET_NAMES) await this.secrets.delete(secretKey(name, secret));
   }
 
   async secretsFor(name: string): Promise<ConnectionSecrets> {
-    return { saslPassword: await this.secrets.get(secretKey(name)) };
+    return {
+      saslPassword: await this.secrets.get(secretKey(name, 'saslPassword')),
+      registryPassword: await this.secrets.get(secretKey(name, 'registryPassword')),
+    };
   }
 
-  async hasPassword(name: string): Promise<boolean> {
-    return (await this.secrets.get(secretKey(name))) !== undefined;
+  async hasSecret(name: string, secret: SecretName): Promise<boolean> {
+    return (await this.secrets.get(secretKey(name, secret))) !== undefined;
   }
 
   private async write(profiles: ConnectionProfile[]): Promise<void> {

@@ -19,6 +19,8 @@ import {
   type PartitionInfo,
   type TopicInfo,
 } from '../../core/kafka/topics';
+import type { SchemaRegistryClient } from '../../core/avro/registry';
+import { schemaUri } from '../avro/schemaDocuments';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { settings } from '../settings';
 import { matchesFilter } from './filter';
@@ -42,6 +44,9 @@ export type ExplorerNode =
   | { kind: 'member'; connectionName: string; groupId: string; member: GroupMember }
   | { kind: 'groupOffsets'; connectionName: string; groupId: string; offsets: GroupOffsets }
   | { kind: 'lag'; connectionName: string; groupId: string; lag: PartitionLag }
+  | { kind: 'registry'; connectionName: string; url: string }
+  | { kind: 'subject'; connectionName: string; subject: string }
+  | { kind: 'schemaVersion'; connectionName: string; subject: string; version: number }
   | { kind: 'message'; connectionName: string; label: string; detail?: string; error: boolean };
 
 function errorMessage(e: unknown): string {
@@ -201,6 +206,18 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
         t.description = `committed ${l.committed ?? '—'} · latest ${l.latest} · lag ${l.lag ?? '—'}`;
         return t;
       }
+      case 'registry': {
+        const t = item('Schema Registry', true, `registry:${c}`, 'symbol-structure', 'registry');
+        t.description = node.url;
+        return t;
+      }
+      case 'subject':
+        return item(node.subject, true, `subject:${c}:${node.subject}`, 'symbol-class', 'subject');
+      case 'schemaVersion': {
+        const t = item(`version ${node.version}`, false, `schemaVersion:${c}:${node.subject}:${node.version}`, 'file-code', 'schemaVersion');
+        t.command = { command: 'vscode.open', title: 'Open Schema', arguments: [schemaUri(c, node.subject, node.version)] };
+        return t;
+      }
       case 'message': {
         const t = item(node.label, false, undefined, node.error ? 'error' : 'info', node.error ? 'error' : 'message');
         t.tooltip = node.detail ?? node.label;
@@ -249,10 +266,12 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
         if (status.state !== 'connected') {
           await vscode.window.withProgress({ location: { viewId: CLUSTER_VIEW_ID } }, () => this.manager.connect(c));
         }
+        const registry = this.manager.store.get(c)?.schemaRegistry;
         return [
           { kind: 'brokers', connectionName: c },
           { kind: 'topics', connectionName: c },
           { kind: 'groups', connectionName: c },
+          ...(registry ? [{ kind: 'registry' as const, connectionName: c, url: registry.url }] : []),
         ];
       }
       case 'brokers': {
@@ -312,9 +331,26 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       case 'groupOffsets':
         if (node.offsets.partitions.length === 0) return empty('No committed offsets');
         return node.offsets.partitions.map((lag) => ({ kind: 'lag', connectionName: c, groupId: node.groupId, lag }));
+      case 'registry': {
+        const subjects = (await this.registry(c).then((r) => r.listSubjects())).filter((subject) => matchesFilter(subject, this.filterText));
+        if (subjects.length === 0) return empty(this.filterText ? `No subject matches "${this.filterText}"` : 'No subjects registered');
+        return subjects.sort().map((subject) => ({ kind: 'subject', connectionName: c, subject }));
+      }
+      case 'subject': {
+        const versions = await this.registry(c).then((r) => r.listVersions(node.subject));
+        return versions
+          .sort((a, b) => b - a)
+          .map((version) => ({ kind: 'schemaVersion', connectionName: c, subject: node.subject, version }));
+      }
       default:
         return [];
     }
+  }
+
+  private async registry(name: string): Promise<SchemaRegistryClient> {
+    const registry = await this.manager.registry(name);
+    if (!registry) throw new Error(`"${name}" has no Schema Registry: add its URL with "Kafka: Edit Connection".`);
+    return registry;
   }
 
   private client(name: string): KafkaClient {

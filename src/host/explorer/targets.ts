@@ -30,6 +30,9 @@ export function topicTargetOf(arg: unknown): TopicTarget | undefined {
       ? a.partition
       : a.partition && typeof a.partition === 'object' && typeof (a.partition as { partitionId?: unknown }).partitionId === 'number'
         ? (a.partition as { partitionId: number }).partitionId
-        : undefined;
+        : // The tree's partition nodes carry a PartitionInfo ({ partition, leader, ... }).
+          a.partition && typeof a.partition === 'object' && typeof (a.partition as { partition?: unknown }).partition === 'number'
+          ? (a.partition as { partition: number }).partition
+          : undefined;
   return { connectionName: a.connectionName, topic, partition };
 }

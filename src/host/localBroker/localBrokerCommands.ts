@@ -29,7 +29,7 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
         sasl: { mechanism: 'none' },
         tls: { enabled: false, verifyHostname: true },
       },
-      undefined,
+      {},
     );
   };
 

@@ -9,10 +9,11 @@ import {
   vsCodeCheckbox,
   vsCodeDropdown,
   vsCodeOption,
+  vsCodeTextArea,
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 
-provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeTextField());
+provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeTextArea(), vsCodeTextField());
 
 interface ValueElement extends HTMLElement {
   value: string;
@@ -87,6 +88,34 @@ export function textField(options: { id: string; label: string; placeholder?: st
   if (options.password) control.setAttribute('type', 'password');
   const { root, error } = wrap(options.label, control, options.hint);
   return field(root, error, control, () => control.value ?? '', (v) => (control.value = v));
+}
+
+/** A multi-line text field (record values, JSON). */
+export function textArea(options: { id: string; label: string; placeholder?: string; hint?: string; rows?: number }): Field<string> {
+  const control = document.createElement('vscode-text-area') as ValueElement;
+  control.id = options.id;
+  control.setAttribute('data-field', options.id);
+  control.setAttribute('rows', String(options.rows ?? 5));
+  control.setAttribute('resize', 'vertical');
+  if (options.placeholder) control.setAttribute('placeholder', options.placeholder);
+  const { root, error } = wrap(options.label, control, options.hint);
+  return field(root, error, control, () => control.value ?? '', (v) => (control.value = v));
+}
+
+/** Replaces a dropdown's choices (e.g. the topics of the connection just picked). */
+export function setChoices(f: Field<string>, choices: { value: string; label: string }[]): void {
+  const control = f.root.querySelector('vscode-dropdown');
+  if (!control) return;
+  const current = f.get();
+  control.replaceChildren(
+    ...choices.map((choice) => {
+      const option = document.createElement('vscode-option');
+      option.setAttribute('value', choice.value);
+      option.textContent = choice.label;
+      return option;
+    }),
+  );
+  if (choices.some((c) => c.value === current)) f.set(current);
 }
 
 export function dropdown<T extends string>(options: { id: string; label: string; choices: { value: T; label: string }[] }): Field<T> {

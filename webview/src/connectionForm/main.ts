@@ -31,11 +31,19 @@ const fields = {
   certFile: textField({ id: 'certFile', label: 'Client certificate (PEM file, for mutual TLS)' }),
   keyFile: textField({ id: 'keyFile', label: 'Client key (PEM file)' }),
   verifyHostname: checkbox({ id: 'verifyHostname', label: "Verify that the broker's certificate names its host" }),
+  registryUrl: textField({
+    id: 'registryUrl',
+    label: 'Schema Registry URL (optional)',
+    placeholder: 'http://localhost:8081',
+    hint: 'A Confluent-compatible registry, for Avro records in the Confluent wire format',
+  }),
+  registryUsername: textField({ id: 'registryUsername', label: 'Registry user name (basic auth, optional)' }),
+  registryPassword: textField({ id: 'registryPassword', label: 'Registry password', password: true, hint: "Kept in VS Code's secret storage only." }),
+  registryCaFile: textField({ id: 'registryCaFile', label: 'Registry CA certificate (PEM file, for https with a private CA)' }),
 } satisfies { [K in keyof ConnectionFormValues]: Field<ConnectionFormValues[K]> };
 
 const status = statusLine('status');
 const pendingFiles = new Map<number, PemField>();
-let hasStoredPassword = false;
 
 function values(): ConnectionFormValues {
   const out = {} as Record<string, unknown>;
@@ -54,6 +62,10 @@ function updateVisibility(): void {
   const tls = fields.tlsEnabled.get();
   for (const key of ['caFile', 'certFile', 'keyFile', 'verifyHostname'] as const) fields[key].setVisible(tls);
   for (const key of ['caFile', 'certFile', 'keyFile'] as const) browseButtons[key].hidden = !tls;
+  const registry = fields.registryUrl.get().trim() !== '';
+  for (const key of ['registryUsername', 'registryCaFile'] as const) fields[key].setVisible(registry);
+  fields.registryPassword.setVisible(registry && fields.registryUsername.get().trim() !== '');
+  browseButtons.registryCaFile.hidden = !registry;
 }
 
 function post(message: FormRequest): void {
@@ -77,6 +89,7 @@ const browseButtons: Record<PemField, HTMLElement> = {
   caFile: browseButton('caFile'),
   certFile: browseButton('certFile'),
   keyFile: browseButton('keyFile'),
+  registryCaFile: browseButton('registryCaFile'),
 };
 
 const testButton = button({
@@ -112,15 +125,18 @@ function render(mode: 'add' | 'edit'): void {
   form.append(actions, status.root);
   fields.mechanism.onChange(updateVisibility);
   fields.tlsEnabled.onChange(updateVisibility);
+  fields.registryUrl.onChange(updateVisibility);
+  fields.registryUsername.onChange(updateVisibility);
 }
 
 onHostMessage<FormMessage>((message) => {
   switch (message.type) {
     case 'init': {
       render(message.mode);
-      hasStoredPassword = message.hasStoredPassword;
       for (const [key, value] of Object.entries(message.values)) (fields as Record<string, Field<unknown>>)[key]?.set(value);
-      if (hasStoredPassword) fields.password.root.querySelector('.field-hint')!.textContent = 'Leave empty to keep the stored password.';
+      const keep = 'Leave empty to keep the stored password.';
+      if (message.stored.password) fields.password.root.querySelector('.field-hint')!.textContent = keep;
+      if (message.stored.registryPassword) fields.registryPassword.root.querySelector('.field-hint')!.textContent = keep;
       // The toolkit's elements upgrade asynchronously; apply visibility once they exist.
       requestAnimationFrame(updateVisibility);
       break;

@@ -20,9 +20,15 @@ export interface ConnectionFormValues {
   certFile: string;
   keyFile: string;
   verifyHostname: boolean;
+  /** Empty: no Schema Registry for this connection. */
+  registryUrl: string;
+  registryUsername: string;
+  /** Only what the user typed; empty keeps a stored one when editing. */
+  registryPassword: string;
+  registryCaFile: string;
 }
 
-export type PemField = 'caFile' | 'certFile' | 'keyFile';
+export type PemField = 'caFile' | 'certFile' | 'keyFile' | 'registryCaFile';
 
 export type FieldErrors = Partial<Record<keyof ConnectionFormValues, string>>;
 
@@ -36,7 +42,7 @@ export type FormRequest =
 
 /** Host → webview. */
 export type FormMessage =
-  | { type: 'init'; mode: 'add' | 'edit'; values: ConnectionFormValues; hasStoredPassword: boolean }
+  | { type: 'init'; mode: 'add' | 'edit'; values: ConnectionFormValues; stored: { password: boolean; registryPassword: boolean } }
   | { type: 'testResult'; requestId: number; ok: boolean; text: string }
   | { type: 'saveResult'; requestId: number; ok: boolean; errors: FieldErrors; message?: string }
   | { type: 'filePicked'; requestId: number; field: PemField; path: string | undefined };

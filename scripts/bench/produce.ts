@@ -1,0 +1,207 @@
+// Produce benchmark: N records of S bytes with acks=1 to a local broker, through
+//   1. our path (template → serializer → RecordProducer's batching → kafkajs),
+//   2. raw kafkajs (producer.send with pre-built batches),
+//   3. kcat -P (librdkafka),
+//   4. Kafka's own ProducerPerformance (the Java client),
+// each into a fresh one-partition topic, in the same run, printed side by side.
+//
+//   npm run bench:produce                       # the broker in .cache/test-broker (started if needed)
+//   npm run bench:produce -- --records 200000 --size 100 --bootstrap 127.0.0.1:9092
+import { execFile, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { once } from 'node:events';
+import { promisify } from 'node:util';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { DEFAULT_MAVEN_REPOSITORY, ensureKafkaJars, findJava, KAFKA_VERSION } from '../../src/core/broker/kafkaJars';
+import { findRunningBroker, startLocalBroker, type RunningBroker } from '../../src/core/broker/localBroker';
+import { KafkaClient } from '../../src/core/kafka/client';
+import { createTopic, DEFAULT_PRODUCER_SETTINGS } from '../../src/core/kafka/producer';
+import { produce } from '../../src/core/produce/produceService';
+import { findRepoRoot } from '../../test/support/repoRoot';
+
+const run = promisify(execFile);
+
+/**
+ * Bytes per produce request for both kafkajs contenders. kafkajs groups a request's messages per
+ * partition with a copy per message (quadratic in the batch), so ~256 KB beats 1 MB for both.
+ */
+const BATCH_BYTES = 262_144;
+
+interface Args {
+  records: number;
+  size: number;
+  bootstrap?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { records: 1_000_000, size: 100 };
+  for (let i = 0; i < argv.length; i++) {
+    const value = () => argv[++i] ?? '';
+    if (argv[i] === '--records') args.records = Number(value());
+    else if (argv[i] === '--size') args.size = Number(value());
+    else if (argv[i] === '--bootstrap') args.bootstrap = value();
+    else throw new Error(`unknown argument ${argv[i]}; use --records N --size BYTES --bootstrap HOST:PORT`);
+  }
+  return args;
+}
+
+interface Result {
+  name: string;
+  seconds: number;
+  recordsPerSecond: number;
+  written: number;
+  note: string;
+}
+
+async function endOffset(client: KafkaClient, topic: string): Promise<number> {
+  const offsets = await client.withAdmin('offsets', (admin) => admin.fetchTopicOffsets(topic));
+  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const root = findRepoRoot();
+  let started: RunningBroker | undefined;
+  let bootstrap = args.bootstrap;
+  const classpath = await ensureKafkaJars({ repositoryUrl: DEFAULT_MAVEN_REPOSITORY, targetDir: path.join(root, '.cache', `kafka-${KAFKA_VERSION}`) });
+  if (!bootstrap) {
+    const running = await findRunningBroker(path.join(root, '.cache', 'test-broker'));
+    if (running) bootstrap = running.bootstrap;
+    else {
+      started = await startLocalBroker({ dataDir: path.join(root, '.cache', 'bench-broker'), classpath });
+      bootstrap = started.bootstrap;
+    }
+  }
+  const { records: N, size: S } = args;
+  console.log(`produce benchmark: ${N.toLocaleString('en')} records of ${S} bytes, acks=1, one-partition topics, broker ${bootstrap}`);
+  const client = await KafkaClient.create(
+    { name: 'bench', clientId: 'kafka-workbench-bench', bootstrapServers: [bootstrap], sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
+    {},
+    { timeoutMs: 30_000 },
+  );
+  const stamp = Date.now();
+  const topics: string[] = [];
+  const newTopic = async (name: string) => {
+    const topic = `bench-${name}-${stamp}`;
+    await createTopic(client, topic, 1, 1);
+    topics.push(topic);
+    return topic;
+  };
+  const payload = 'x'.repeat(S);
+  const results: Result[] = [];
+  const scratch = mkdtempSync(path.join(tmpdir(), 'kw-bench-'));
+
+  try {
+    // 1. Our path.
+    {
+      const topic = await newTopic('ours');
+      const batchSize = BATCH_BYTES;
+      const t0 = performance.now();
+      const outcome = await produce(
+        client,
+        {
+          topic,
+          keyFormat: 'none',
+          valueFormat: 'string',
+          value: payload,
+          count: N,
+          partitionMode: 'any',
+          settings: { ...DEFAULT_PRODUCER_SETTINGS, acks: 1, batchSize, lingerMs: 5, maxInFlightRequests: 5, compression: 'none' },
+          sendStyle: 'asynchronous',
+        },
+        { keepReports: 0 },
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      if (outcome.failed > 0) console.log(`  our path: ${outcome.failed} failed`);
+      results.push({ name: 'our path (template → serializer → RecordProducer)', seconds, recordsPerSecond: N / seconds, written: await endOffset(client, topic), note: `asynchronous, batch ${batchSize} B, linger 5 ms, 5 in flight, a report per record` });
+    }
+
+    // 2. Raw kafkajs, same batching: BATCH_BYTES per send, 5 sends in flight.
+    {
+      const topic = await newTopic('kafkajs');
+      const kafka = new Kafka({ clientId: 'bench-raw', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+      const producer = kafka.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      const value = Buffer.from(payload);
+      const perSend = Math.max(1, Math.floor(BATCH_BYTES / (S + 70)));
+      const t0 = performance.now();
+      let next = 0;
+      const worker = async () => {
+        while (next < N) {
+          const count = Math.min(perSend, N - next);
+          next += count;
+          const messages = new Array(count);
+          for (let i = 0; i < count; i++) messages[i] = { value, partition: 0 };
+          await producer.send({ topic, acks: 1, compression: CompressionTypes.None, messages });
+        }
+      };
+      await Promise.all(Array.from({ length: 5 }, worker));
+      const seconds = (performance.now() - t0) / 1000;
+      await producer.disconnect();
+      results.push({ name: 'raw kafkajs 2.2.4 (producer.send)', seconds, recordsPerSecond: N / seconds, written: await endOffset(client, topic), note: `${perSend} records per send, 5 sends in flight` });
+    }
+
+    // 3. kcat -P from a file of N lines.
+    {
+      const topic = await newTopic('kcat');
+      const file = path.join(scratch, 'records.txt');
+      const out = createWriteStream(file);
+      const line = `${payload}\n`;
+      const chunk = line.repeat(10_000);
+      for (let i = 0; i < N; i += 10_000) {
+        const text = i + 10_000 <= N ? chunk : line.repeat(N - i);
+        if (!out.write(text)) await once(out, 'drain');
+      }
+      out.end();
+      await once(out, 'finish');
+      const t0 = performance.now();
+      await run('kcat', ['-P', '-b', bootstrap, '-t', topic, '-p', '0', '-X', 'acks=1', '-l', file], { maxBuffer: 64 * 1024 * 1024 });
+      const seconds = (performance.now() - t0) / 1000;
+      const { stdout } = await run('kcat', ['-V']);
+      results.push({ name: `kcat -P (${stdout.split('\n')[0].trim()})`, seconds, recordsPerSecond: N / seconds, written: await endOffset(client, topic), note: 'librdkafka defaults, includes process start' });
+    }
+
+    // 4. Kafka's ProducerPerformance (Java client).
+    {
+      const topic = await newTopic('java');
+      const java = await findJava();
+      if (!java) throw new Error('Java 17+ is needed for ProducerPerformance');
+      const t0 = performance.now();
+      const child = spawn(java.path, ['-Xmx512m', '-cp', classpath.join(path.delimiter), 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', String(N), '--record-size', String(S), '--throughput', '-1', '--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=1', `batch.size=${BATCH_BYTES}`, 'linger.ms=5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const [code] = (await once(child, 'exit')) as [number];
+      const seconds = (performance.now() - t0) / 1000;
+      const final = output.split('\n').filter((l) => /records sent, .* records\/sec/.test(l)).pop() ?? '';
+      const reported = Number(/([\d.]+) records\/sec/.exec(final)?.[1] ?? NaN);
+      if (code !== 0) console.log(output);
+      results.push({ name: `Java ProducerPerformance ${KAFKA_VERSION}`, seconds, recordsPerSecond: reported || N / seconds, written: await endOffset(client, topic), note: `batch.size ${BATCH_BYTES}, linger 5 ms; its own figure (excl. JVM start); wall incl. JVM start: ${Math.round(N / seconds).toLocaleString('en')}/s` });
+    }
+  } finally {
+    await client.withAdmin('delete', (admin) => admin.deleteTopics({ topics })).catch(() => undefined);
+    await client.close();
+    rmSync(scratch, { recursive: true, force: true });
+    await started?.stop();
+  }
+
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log('');
+  console.log(`${pad('contender', 54)}${pad('records/s', 12)}${pad('seconds', 9)}${pad('written', 10)}note`);
+  for (const r of results) {
+    console.log(`${pad(r.name, 54)}${pad(Math.round(r.recordsPerSecond).toLocaleString('en'), 12)}${pad(r.seconds.toFixed(2), 9)}${pad(r.written.toLocaleString('en'), 10)}${r.note}`);
+  }
+  const ours = results[0].recordsPerSecond;
+  const raw = results[1].recordsPerSecond;
+  const kcat = results[2].recordsPerSecond;
+  console.log('');
+  console.log(`our path / raw kafkajs: ${((ours / raw) * 100).toFixed(0)}% (target: within 20%, i.e. ≥ 80%)`);
+  console.log(`our path / kcat -P:     ${((ours / kcat) * 100).toFixed(0)}% (goal: ≥ 50%)`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

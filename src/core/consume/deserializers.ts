@@ -1,0 +1,94 @@
+/**
+ * Turns record bytes into text for the viewer. Every deserializer is total: bytes it cannot decode
+ * come back shown raw (as hex) with the reason, so a record is never dropped for its content.
+ * Avro (a later issue) plugs in with {@link registerDeserializer}; nothing else needs to change.
+ */
+import { isUtf8 } from 'node:buffer';
+
+/** The names built in; a registered deserializer adds its own name. */
+export type BuiltinDeserializer = 'string' | 'json' | 'hex' | 'base64';
+export type DeserializerName = BuiltinDeserializer | (string & {});
+
+export interface Decoded {
+  /** What the viewer shows: decoded text, or the raw bytes as hex when decoding failed. */
+  text: string;
+  /** The deserializer that produced `text`, or 'raw' when it failed and `text` is hex. */
+  format: DeserializerName | 'raw';
+  /** Why decoding failed; set only when `format` is 'raw'. */
+  error?: string;
+}
+
+export interface Deserializer {
+  readonly name: DeserializerName;
+  readonly label: string;
+  /** Returns the text, or throws an Error whose message is the reason it cannot be decoded. */
+  decode(bytes: Buffer): string;
+}
+
+/** UTF-8 that refuses invalid bytes (rather than showing U+FFFD), checked only when one shows up. */
+function strictUtf8(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  if (text.includes('\uFFFD') && !isUtf8(bytes)) throw new Error('not valid UTF-8');
+  return text;
+}
+
+const builtins: Deserializer[] = [
+  { name: 'string', label: 'String (UTF-8)', decode: strictUtf8 },
+  {
+    name: 'json',
+    label: 'JSON (pretty)',
+    decode(bytes) {
+      const text = strictUtf8(bytes);
+      try {
+        return JSON.stringify(JSON.parse(text), null, 2);
+      } catch (e) {
+        throw new Error(`not JSON (${(e as Error).message})`);
+      }
+    },
+  },
+  { name: 'hex', label: 'Hex', decode: (bytes) => bytes.toString('hex') },
+  { name: 'base64', label: 'Base64', decode: (bytes) => bytes.toString('base64') },
+];
+
+const registry = new Map<string, Deserializer>(builtins.map((d) => [d.name, d]));
+
+/** Adds a deserializer (e.g. Avro); a later registration with the same name replaces the earlier one. */
+export function registerDeserializer(deserializer: Deserializer): void {
+  registry.set(deserializer.name, deserializer);
+}
+
+export function deserializers(): Deserializer[] {
+  return [...registry.values()];
+}
+
+export function deserializer(name: DeserializerName): Deserializer {
+  const found = registry.get(name);
+  if (!found) throw new Error(`Unknown deserializer "${name}": use one of ${[...registry.keys()].join(', ')}.`);
+  return found;
+}
+
+/** What {@link decodeText} returns when the bytes cannot be decoded: the hex and the reason. */
+export interface RawFallback {
+  hex: string;
+  error: string;
+}
+
+/**
+ * The hot-path form of {@link decode}: the text itself on success (no allocation beyond the
+ * string), a {@link RawFallback} on failure, null for null.
+ */
+export function decodeText(bytes: Buffer | null, with_: Deserializer): string | RawFallback | null {
+  if (bytes === null) return null;
+  try {
+    return with_.decode(bytes);
+  } catch (e) {
+    return { hex: bytes.toString('hex'), error: `${with_.label}: ${(e as Error).message}; shown as hex` };
+  }
+}
+
+/** Decodes bytes, never throwing: a failure is returned as hex with the reason. Null stays null. */
+export function decode(bytes: Buffer | null, with_: Deserializer): Decoded | null {
+  const d = decodeText(bytes, with_);
+  if (d === null) return null;
+  return typeof d === 'string' ? { text: d, format: with_.name } : { text: d.hex, format: 'raw', error: d.error };
+}

@@ -1,0 +1,327 @@
+import type { KafkaClient } from '../kafka/client';
+import { TopicTail, headersOf, type PartitionProgress, type RawMessage, type TailOptions, type TailState } from '../kafka/consumer';
+import type { KafkaWorkbenchError } from '../kafka/errors';
+import { decodeText, deserializer, type DeserializerName } from './deserializers';
+import { compileFilter, isEmptyFilter, type RecordFilter, type RecordPredicate } from './filter';
+import { RingBuffer } from './ringBuffer';
+import { rowOf, type TailHeader, type TailRecord, type TailRow } from './tailRecord';
+
+const NO_HEADERS: TailHeader[] = [];
+
+export interface TailSessionOptions extends TailOptions {
+  keyFormat: DeserializerName;
+  valueFormat: DeserializerName;
+  /** Most records kept; older ones leave the buffer (and the view). */
+  capacity: number;
+}
+
+/**
+ * What the view gets on each flush: how many records match, and the page of rows it is looking at
+ * (the newest page while it follows the tail). Never all the rows: the view is virtualized.
+ */
+export interface ViewUpdate {
+  /** True when everything the view shows must be replaced (filter changed, cleared, reloaded). */
+  reset: boolean;
+  /** Records in the buffer that match the filter. */
+  count: number;
+  /** Matching records that left the front of the list since the last update (the cap evicted them). */
+  dropped: number;
+  /** Index (in the matching list) of rows[0]. */
+  from: number;
+  rows: TailRow[];
+  /** Seq of the newest record received when this update was made (-1: none yet). */
+  upToSeq: number;
+}
+
+/** Where the session sends its view: the viewer (postMessage) or a benchmark. Called on a timer only. */
+export interface RowSink {
+  /** False while the view is hidden: nothing is sent; it gets a reset when it shows again. */
+  readonly visible: boolean;
+  view(update: ViewUpdate): void;
+  state?(state: TailState): void;
+}
+
+export interface TailStats {
+  state: TailState;
+  /** Records received since the start (including those that left the buffer). */
+  received: number;
+  buffered: number;
+  /** Records that left the buffer to stay under the cap. */
+  evicted: number;
+  /** Received per second over the last measurement window. */
+  recordsPerSecond: number;
+}
+
+/** Most rows the view may ask for at once (a screenful plus overscan is far less). */
+export const MAX_PAGE_ROWS = 1_000;
+
+/**
+ * The consume pipeline without VS Code: fetch (TopicTail) → deserialize → capped ring buffer →
+ * a view update (count + the visible page of filtered rows) to a sink on a timer, never one call
+ * per record. With a filter, the seqs of matching records are kept in order beside the buffer.
+ */
+export class TailSession {
+  private tail: TopicTail | undefined;
+  readonly buffer: RingBuffer<TailRecord>;
+  private predicate: RecordPredicate | undefined;
+  private filterValue: RecordFilter = {};
+  /** With a filter: seqs of matching records, oldest first, from index `matchHead`. */
+  private matches: number[] = [];
+  private matchHead = 0;
+  /** Matching records evicted since the last update. */
+  private droppedSinceUpdate = 0;
+  private lastCount = -1;
+  private lastEnd = -1;
+  private windowFrom = 0;
+  private windowSize = 200;
+  private follow = true;
+  private dirty = true;
+  private needsReset = true;
+  private timer: NodeJS.Timeout | undefined;
+  private received = 0;
+  private windowStart = Date.now();
+  private windowCount = 0;
+  private rate = 0;
+  private readonly keyDecoder;
+  private readonly valueDecoder;
+  private readonly headerDecoder = deserializer('string');
+  private readonly waiters: { count: number; resolve: () => void }[] = [];
+
+  private constructor(
+    readonly options: TailSessionOptions,
+    private readonly sink: RowSink,
+  ) {
+    this.buffer = new RingBuffer<TailRecord>(options.capacity);
+    this.keyDecoder = deserializer(options.keyFormat);
+    this.valueDecoder = deserializer(options.valueFormat);
+  }
+
+  static async start(client: KafkaClient, options: TailSessionOptions, sink: RowSink, flushIntervalMs = 100): Promise<TailSession> {
+    const session = new TailSession(options, sink);
+    session.tail = await TopicTail.start(client, options, {
+      records: (partition, messages) => session.add(partition, messages),
+      state: (state) => {
+        if (state.state === 'stopped') session.stopTimer();
+        sink.state?.(state);
+      },
+    });
+    session.timer = setInterval(() => session.flush(), flushIntervalMs);
+    return session;
+  }
+
+  get topicTail(): TopicTail {
+    return this.tail!;
+  }
+
+  get groupId(): string {
+    return this.tail!.groupId;
+  }
+
+  private add(partition: number, messages: RawMessage[]): void {
+    const kd = this.keyDecoder;
+    const vd = this.valueDecoder;
+    for (const m of messages) {
+      const key = decodeText(m.key ?? null, kd);
+      const value = decodeText(m.value, vd);
+      const record: TailRecord = {
+        partition,
+        offset: m.offset,
+        timestamp: Number(m.timestamp),
+        key: key === null || typeof key === 'string' ? key : key.hex,
+        value: value === null || typeof value === 'string' ? value : value.hex,
+        headers: m.headers ? this.headers(m.headers) : NO_HEADERS,
+        valueBytes: m.value?.length ?? 0,
+      };
+      if (key !== null && typeof key !== 'string') record.keyError = key.error;
+      if (value !== null && typeof value !== 'string') record.valueError = value.error;
+      const seq = this.buffer.push(record);
+      if (this.predicate && this.predicate(record)) this.matches.push(seq);
+    }
+    this.received += messages.length;
+    this.windowCount += messages.length;
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.received >= this.waiters[i].count) this.waiters.splice(i, 1)[0].resolve();
+    }
+  }
+
+  private headers(raw: NonNullable<RawMessage['headers']>): TailHeader[] {
+    const list = headersOf(raw);
+    if (list.length === 0) return NO_HEADERS;
+    return list.map(({ key, value }) => {
+      const d = decodeText(value, this.headerDecoder);
+      return d === null || typeof d === 'string' ? { key, value: d } : { key, value: d.hex, error: d.error };
+    });
+  }
+
+  /** Drops matches that left the buffer; returns how many matching records were evicted. */
+  private trimMatches(): number {
+    const first = this.buffer.firstSeq;
+    const before = this.matchHead;
+    while (this.matchHead < this.matches.length && this.matches[this.matchHead] < first) this.matchHead++;
+    if (this.matchHead > 50_000 && this.matchHead * 2 > this.matches.length) {
+      this.matches = this.matches.slice(this.matchHead);
+      this.matchHead = 0;
+    }
+    return this.matchHead - before;
+  }
+
+  /** Records in the buffer that match the filter. */
+  count(): number {
+    if (!this.predicate) return this.buffer.length;
+    this.trimMatches();
+    return this.matches.length - this.matchHead;
+  }
+
+  /** Seq of the matching record at `index` (0 = oldest still buffered). */
+  private seqAt(index: number): number {
+    return this.predicate ? this.matches[this.matchHead + index] : this.buffer.firstSeq + index;
+  }
+
+  /** Rows [from, from + size) of the matching list. */
+  page(from: number, size: number): TailRow[] {
+    const count = this.count();
+    const rows: TailRow[] = [];
+    for (let i = Math.max(0, from); i < Math.min(count, from + Math.min(size, MAX_PAGE_ROWS)); i++) {
+      const seq = this.seqAt(i);
+      rows.push(rowOf(seq, this.buffer.get(seq)!));
+    }
+    return rows;
+  }
+
+  /** The view shows rows from `from` (ignored while it follows the tail), `size` of them. */
+  setWindow(from: number, size: number, follow: boolean): void {
+    this.windowFrom = Math.max(0, Math.floor(from));
+    this.windowSize = Math.max(1, Math.min(MAX_PAGE_ROWS, Math.floor(size)));
+    this.follow = follow;
+    this.dirty = true;
+  }
+
+  /** Sends the view an update if anything changed: the count, evictions, or the window. */
+  flush(): void {
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      this.rate = Math.round((this.windowCount * 1000) / (now - this.windowStart));
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    // Evictions are counted even while hidden, so a scrolled view can keep its place.
+    const evicted = this.predicate ? this.trimMatches() : 0;
+    const count = this.count();
+    if (!this.predicate && this.lastEnd >= 0) {
+      // Unfiltered: every eviction drops one row from the front.
+      const droppedNow = Math.max(0, this.lastCount + (this.buffer.endSeq - this.lastEnd) - count);
+      this.droppedSinceUpdate += droppedNow;
+    } else {
+      this.droppedSinceUpdate += evicted;
+    }
+    this.lastEnd = this.buffer.endSeq;
+    const changed = count !== this.lastCount || this.droppedSinceUpdate > 0;
+    this.lastCount = count;
+    if (!this.sink.visible) return;
+    if (!changed && !this.dirty && !this.needsReset) return;
+    const reset = this.needsReset;
+    const dropped = reset ? 0 : this.droppedSinceUpdate;
+    this.windowFrom = Math.max(0, this.windowFrom - dropped);
+    const from = this.follow ? Math.max(0, count - this.windowSize) : Math.min(this.windowFrom, Math.max(0, count - 1));
+    this.needsReset = false;
+    this.dirty = false;
+    this.droppedSinceUpdate = 0;
+    this.sink.view({ reset, count, dropped, from, rows: this.page(from, this.windowSize), upToSeq: this.buffer.endSeq - 1 });
+  }
+
+  /** Changes the filter; the next flush replaces the view with the matching buffered records. */
+  setFilter(filter: RecordFilter): void {
+    const predicate = compileFilter(filter);
+    this.filterValue = filter;
+    this.predicate = isEmptyFilter(filter) ? undefined : predicate;
+    this.matches = [];
+    this.matchHead = 0;
+    if (this.predicate) for (const [seq, r] of this.buffer.range()) if (this.predicate(r)) this.matches.push(seq);
+    this.lastCount = -1;
+    this.lastEnd = -1;
+    this.droppedSinceUpdate = 0;
+    this.windowFrom = 0;
+    this.follow = true;
+    this.needsReset = true;
+  }
+
+  get filter(): RecordFilter {
+    return this.filterValue;
+  }
+
+  /** The view was hidden and shows again, or was reloaded: send it a fresh update. */
+  resend(): void {
+    this.needsReset = true;
+  }
+
+  /** Empties the buffer and the view; the tail goes on. */
+  clear(): void {
+    this.buffer.clear();
+    this.matches = [];
+    this.matchHead = 0;
+    this.lastCount = -1;
+    this.lastEnd = -1;
+    this.droppedSinceUpdate = 0;
+    this.needsReset = true;
+  }
+
+  record(seq: number): TailRecord | undefined {
+    return this.buffer.get(seq);
+  }
+
+  /** Buffered records that match the current filter, oldest first. */
+  *matching(): Generator<[number, TailRecord]> {
+    const predicate = this.predicate;
+    for (const entry of this.buffer.range()) if (!predicate || predicate(entry[1])) yield entry;
+  }
+
+  stats(): TailStats {
+    return {
+      state: this.tail?.state ?? { state: 'starting' },
+      received: this.received,
+      buffered: this.buffer.length,
+      evicted: this.buffer.dropped,
+      recordsPerSecond: this.rate,
+    };
+  }
+
+  /** Resolves once `count` records in total have been received (for tests and the benchmark). */
+  waitForReceived(count: number, timeoutMs: number): Promise<void> {
+    if (this.received >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = { count, resolve: () => (clearTimeout(timer), resolve()) };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`only ${this.received} of ${count} records arrived within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  pause(): void {
+    this.tail?.pause();
+  }
+
+  resume(): void {
+    this.tail?.resume();
+  }
+
+  commit(upTo?: { partition: number; offset: string }[]): Promise<Map<number, string>> {
+    return this.tail!.commit(upTo);
+  }
+
+  progress(): Promise<PartitionProgress[]> {
+    return this.tail!.progress();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async stop(error?: KafkaWorkbenchError): Promise<void> {
+    await this.tail?.stop(error);
+    this.flush();
+    this.stopTimer();
+  }
+}

@@ -1,0 +1,402 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AssignerProtocol,
+  PartitionAssigners,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  type PartitionAssigner,
+} from 'kafkajs';
+import type { KafkaClient } from './client';
+import { KafkaWorkbenchError } from './errors';
+import {
+  committedOffsets,
+  deleteGroup,
+  resolveStartOffsets,
+  topicPartitions,
+  unknownTopic,
+  watermarks,
+  type PartitionWatermarks,
+  type StartPosition,
+} from './offsets';
+
+export type CommitMode = 'automatic' | 'manual' | 'afterDisplay';
+export type Isolation = 'read_committed' | 'read_uncommitted';
+
+export interface TailGroup {
+  groupId: string;
+  /**
+   * automatic: the consumer commits what it has delivered every `autoCommitIntervalMs`;
+   * manual: only {@link TopicTail.commit} commits; afterDisplay: the caller commits what it has shown
+   * (also with {@link TopicTail.commit}).
+   */
+  commit: CommitMode;
+  autoCommitIntervalMs?: number;
+}
+
+export interface TailOptions {
+  topic: string;
+  /** Partitions to read; all when absent or empty. */
+  partitions?: number[];
+  start: StartPosition;
+  /** Absent: no group. Partitions are read directly, nothing is ever committed. */
+  group?: TailGroup;
+  isolation: Isolation;
+}
+
+export interface RawHeader {
+  key: string;
+  value: Buffer | null;
+}
+
+/** Headers as the client library hands them over: repeated keys come as arrays. */
+export type RawHeaders = { [key: string]: Buffer | string | (Buffer | string)[] | undefined };
+
+/**
+ * One record as fetched, passed on without copying (a million of them go by in seconds). Decode
+ * the headers with {@link headersOf}.
+ */
+export interface RawMessage {
+  offset: string;
+  /** Milliseconds since the epoch, as a decimal string. */
+  timestamp: string;
+  key?: Buffer | null;
+  value: Buffer | null;
+  headers?: RawHeaders;
+}
+
+/** A fetched record with its partition and decoded header list (for callers that keep few). */
+export interface RawRecord {
+  partition: number;
+  offset: string;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RawHeader[];
+}
+
+export function toRawRecords(partition: number, messages: RawMessage[]): RawRecord[] {
+  return messages.map((m) => ({ partition, offset: m.offset, timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value, headers: headersOf(m.headers) }));
+}
+
+export type TailState =
+  | { state: 'starting' }
+  | { state: 'live'; assigned: number[] }
+  | { state: 'paused'; assigned: number[] }
+  /** The cluster went away; kafkajs reconnects and the tail resumes where it was. */
+  | { state: 'reconnecting'; message: string }
+  | { state: 'stopped'; error?: KafkaWorkbenchError };
+
+export interface TailListener {
+  /** One fetched batch of one partition, in offset order. */
+  records(partition: number, messages: RawMessage[]): void;
+  state?(state: TailState): void;
+}
+
+export interface PartitionProgress extends PartitionWatermarks {
+  /** Next offset this tail will read (last delivered + 1), when it has read or been placed. */
+  position?: string;
+  /** The group's committed offset, when there is a group and it has committed. */
+  committed?: string;
+  /** Records after the committed offset (or after the position without a group). */
+  lag?: string;
+}
+
+/** Prefix of the groups used for "no group" tails; they never commit and are deleted on stop. */
+export const THROWAWAY_GROUP_PREFIX = 'kafka-workbench-tail-';
+
+const ASSIGNER_NAME = 'KafkaWorkbenchAssigner';
+
+/**
+ * Hands each partition to one member that asked for it (round robin). Every member announces the
+ * partitions it wants in its metadata, so viewers that chose different partitions can share a group.
+ */
+function workbenchAssigner(wanted: number[] | undefined): PartitionAssigner {
+  return ({ cluster }) => ({
+    name: ASSIGNER_NAME,
+    version: 1,
+    protocol({ topics }) {
+      const userData = Buffer.from(JSON.stringify({ partitions: wanted ?? null }));
+      return { name: ASSIGNER_NAME, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData }) };
+    },
+    async assign({ members, topics }) {
+      const decoded = members
+        .map((m) => {
+          const meta = AssignerProtocol.MemberMetadata.decode(m.memberMetadata);
+          let want: number[] | null = null;
+          try {
+            want = (JSON.parse(meta?.userData.toString() || '{}') as { partitions?: number[] | null }).partitions ?? null;
+          } catch {
+            want = null;
+          }
+          return { memberId: m.memberId, topics: meta?.topics ?? [], want };
+        })
+        .sort((a, b) => a.memberId.localeCompare(b.memberId));
+      const assignment = new Map<string, Record<string, number[]>>(decoded.map((m) => [m.memberId, {}]));
+      for (const topic of topics) {
+        const partitions = cluster
+          .findTopicPartitionMetadata(topic)
+          .map((p) => p.partitionId)
+          .sort((a, b) => a - b);
+        let turn = 0;
+        for (const partition of partitions) {
+          const candidates = decoded.filter((m) => m.topics.includes(topic) && (m.want === null || m.want.includes(partition)));
+          if (candidates.length === 0) continue;
+          const member = candidates[turn++ % candidates.length];
+          const mine = assignment.get(member.memberId)!;
+          (mine[topic] ??= []).push(partition);
+        }
+      }
+      return decoded.map((m) => ({
+        memberId: m.memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: assignment.get(m.memberId)!, userData: Buffer.alloc(0) }),
+      }));
+    },
+  });
+}
+
+const NO_HEADERS: RawHeader[] = [];
+
+/** The header list of a record; a shared empty list when it has none. */
+export function headersOf(headers: RawHeaders | IHeaders | undefined): RawHeader[] {
+  if (!headers) return NO_HEADERS;
+  let out: RawHeader[] | undefined;
+  for (const [key, value] of Object.entries(headers)) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) (out ??= []).push({ key, value: v === undefined || v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(v) });
+  }
+  return out ?? NO_HEADERS;
+}
+
+function isUnknownTopic(e: unknown): boolean {
+  let current: unknown = e;
+  for (let i = 0; i < 6 && current && typeof current === 'object'; i++) {
+    const c = current as { type?: string; message?: string; originalError?: unknown; cause?: unknown };
+    if (/UNKNOWN_TOPIC|does not host this topic/i.test(`${c.type ?? ''} ${c.message ?? ''}`)) return true;
+    current = c.originalError ?? c.cause;
+  }
+  return false;
+}
+
+/**
+ * A live read of one topic. Without a group it uses a throwaway group id (kafkajs cannot fetch
+ * without one): it never commits, and the group is deleted when the tail stops, so the cluster
+ * keeps no offsets of it. The tail tracks its own position per partition and seeks back to it
+ * whenever the group is (re)joined, so a broker restart resumes exactly where it left off.
+ */
+export class TopicTail {
+  private consumer: Consumer | undefined;
+  private untrack: (() => void) | undefined;
+  private readonly next = new Map<number, string>();
+  private readonly initial: Map<number, string | undefined>;
+  private assigned: number[] = [];
+  private paused = false;
+  private stopping: Promise<void> | undefined;
+  private current: TailState = { state: 'starting' };
+  private watchTimer: NodeJS.Timeout | undefined;
+
+  readonly groupId: string;
+  /** True when the group is the throwaway one of a "no group" tail. */
+  readonly throwaway: boolean;
+
+  private constructor(
+    private readonly client: KafkaClient,
+    readonly options: TailOptions,
+    readonly partitions: number[],
+    initial: Map<number, string | undefined>,
+    private readonly listener: TailListener,
+  ) {
+    this.initial = initial;
+    this.throwaway = !options.group;
+    this.groupId = options.group?.groupId ?? `${THROWAWAY_GROUP_PREFIX}${randomUUID()}`;
+  }
+
+  /** Validates the options against the cluster (topic, partitions, start offsets), then starts reading. */
+  static async start(client: KafkaClient, options: TailOptions, listener: TailListener): Promise<TopicTail> {
+    const all = await topicPartitions(client, options.topic);
+    const partitions = options.partitions?.length ? [...new Set(options.partitions)].sort((a, b) => a - b) : all;
+    if (options.start.kind === 'committed' && !options.group) {
+      throw new KafkaWorkbenchError('"Committed offset" needs a consumer group: choose a group, or another start position.', 'invalid-input');
+    }
+    if (options.group && !options.group.groupId.trim()) throw new KafkaWorkbenchError('The group id is empty.', 'invalid-input');
+    const initial = await resolveStartOffsets(client, options.topic, partitions, options.start);
+    const tail = new TopicTail(client, options, partitions, initial, listener);
+    await tail.run();
+    return tail;
+  }
+
+  get state(): TailState {
+    return this.current;
+  }
+
+  private setState(state: TailState): void {
+    this.current = state;
+    this.listener.state?.(state);
+  }
+
+  /** Next offset per partition: last delivered + 1. */
+  positions(): Map<number, string> {
+    return new Map(this.next);
+  }
+
+  assignedPartitions(): number[] {
+    return [...this.assigned];
+  }
+
+  private async run(): Promise<void> {
+    const { topic, group, isolation } = this.options;
+    const autoCommit = group?.commit === 'automatic';
+    const wanted = this.partitions;
+    const everyPartition = !this.options.partitions?.length;
+    const consumer = this.client.kafkajs.consumer({
+      groupId: this.groupId,
+      allowAutoTopicCreation: false,
+      readUncommitted: isolation === 'read_uncommitted',
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 10_000,
+      maxWaitTimeInMs: 250,
+      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 3_000 },
+      partitionAssigners:
+        group && everyPartition ? [workbenchAssigner(undefined), PartitionAssigners.roundRobin] : [workbenchAssigner(everyPartition ? undefined : wanted)],
+    });
+    this.consumer = consumer;
+    this.untrack = this.client.track(() => this.stop());
+
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assigned = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
+      for (const partition of this.assigned) {
+        // Where we were (after a reconnect or rebalance), else the chosen start; undefined: the group's commit.
+        const offset = this.next.get(partition) ?? this.initial.get(partition);
+        if (offset !== undefined) consumer.seek({ topic, partition, offset });
+      }
+      if (this.paused) consumer.pause([{ topic }]);
+      this.setState(this.paused ? { state: 'paused', assigned: this.assigned } : { state: 'live', assigned: this.assigned });
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.stopping) return;
+      void this.onCrash(payload.error, payload.restart);
+    });
+
+    try {
+      await consumer.connect();
+      const fallback = this.options.start.kind === 'committed' ? (this.options.start.fallback ?? 'earliest') : 'earliest';
+      await consumer.subscribe({ topics: [topic], fromBeginning: fallback === 'earliest' });
+      await consumer.run({
+        autoCommit,
+        autoCommitInterval: autoCommit ? (group?.autoCommitIntervalMs ?? 5_000) : null,
+        eachBatchAutoResolve: true,
+        eachBatch: async (payload) => this.onBatch(payload),
+      });
+    } catch (e) {
+      await this.stop();
+      throw this.explain(e);
+    }
+    this.watchTimer = setInterval(() => void this.checkTopic(), 5_000);
+  }
+
+  private onBatch({ batch, isRunning, isStale }: EachBatchPayload): void {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    this.next.set(batch.partition, (BigInt(batch.lastOffset()) + 1n).toString());
+    if (this.current.state === 'reconnecting' || this.current.state === 'starting') this.setState({ state: 'live', assigned: this.assigned });
+    this.listener.records(batch.partition, batch.messages);
+  }
+
+  private explain(e: unknown): KafkaWorkbenchError {
+    if (isUnknownTopic(e)) return unknownTopic(this.options.topic);
+    if (/INCONSISTENT_GROUP_PROTOCOL|inconsistent group protocol/i.test(`${(e as { type?: string }).type ?? ''} ${(e as Error).message}`)) {
+      return new KafkaWorkbenchError(
+        `Group "${this.groupId}" is in use by consumers with another partition assignment strategy, so this viewer cannot join it: use another group, or no group.`,
+        'invalid-input',
+      );
+    }
+    return this.client.explain(e);
+  }
+
+  private async onCrash(error: Error, restart: boolean): Promise<void> {
+    if (!(await this.topicStillExists())) {
+      await this.stop(unknownTopic(this.options.topic));
+      return;
+    }
+    const explained = this.explain(error);
+    if (restart) this.setState({ state: 'reconnecting', message: explained.message });
+    else await this.stop(explained);
+  }
+
+  private async topicStillExists(): Promise<boolean> {
+    try {
+      await topicPartitions(this.client, this.options.topic);
+      return true;
+    } catch (e) {
+      return !(e instanceof KafkaWorkbenchError && e.reason === 'unknown-topic');
+    }
+  }
+
+  /** kafkajs keeps retrying a deleted topic quietly; this notices and stops the tail with the reason. */
+  private async checkTopic(): Promise<void> {
+    if (this.stopping) return;
+    if (!(await this.topicStillExists()) && !this.stopping) await this.stop(unknownTopic(this.options.topic));
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.consumer?.pause([{ topic: this.options.topic }]);
+    if (this.current.state === 'live') this.setState({ state: 'paused', assigned: this.assigned });
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.consumer?.resume([{ topic: this.options.topic }]);
+    if (this.current.state === 'paused') this.setState({ state: 'live', assigned: this.assigned });
+  }
+
+  /**
+   * Commits offsets to the group and returns what the broker then holds. Default: everything
+   * delivered so far (the last record shown). `upTo`: commit through that record of its partition.
+   */
+  async commit(upTo?: { partition: number; offset: string }[]): Promise<Map<number, string>> {
+    if (this.throwaway) throw new KafkaWorkbenchError('This viewer reads without a consumer group, so there is nothing to commit to.', 'invalid-input');
+    const consumer = this.consumer;
+    if (!consumer || this.stopping) throw new KafkaWorkbenchError('The viewer has stopped: nothing can be committed any more.', 'other');
+    const offsets = upTo
+      ? upTo.map((r) => ({ topic: this.options.topic, partition: r.partition, offset: (BigInt(r.offset) + 1n).toString() }))
+      : [...this.next].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset }));
+    if (offsets.length > 0) {
+      try {
+        await consumer.commitOffsets(offsets);
+      } catch (e) {
+        throw this.explain(e);
+      }
+    }
+    return committedOffsets(this.client, this.groupId, this.options.topic);
+  }
+
+  /** Watermarks, position, committed offset and lag of every chosen partition. */
+  async progress(): Promise<PartitionProgress[]> {
+    const [marks, committed] = await Promise.all([
+      watermarks(this.client, this.options.topic),
+      this.throwaway ? Promise.resolve(new Map<number, string>()) : committedOffsets(this.client, this.groupId, this.options.topic),
+    ]);
+    return marks
+      .filter((m) => this.partitions.includes(m.partition))
+      .map((m) => {
+        const position = this.next.get(m.partition) ?? (this.assigned.includes(m.partition) ? this.initial.get(m.partition) : undefined);
+        const c = committed.get(m.partition);
+        const base = this.throwaway ? position : c;
+        const lag = base !== undefined ? (BigInt(m.high) - BigInt(base)).toString() : undefined;
+        return { ...m, position, committed: c, lag };
+      });
+  }
+
+  /** Stops reading and leaves the group; a throwaway group is deleted. Safe to call twice. */
+  stop(error?: KafkaWorkbenchError): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.watchTimer) clearInterval(this.watchTimer);
+      this.untrack?.();
+      await this.consumer?.disconnect().catch(() => undefined);
+      if (this.throwaway) await deleteGroup(this.client, this.groupId).catch(() => undefined);
+      this.setState({ state: 'stopped', error });
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,686 @@
+/**
+ * Producing records with a delivery report for every one of them. The only producer code that sees
+ * kafkajs: the rest of the extension speaks {@link OutgoingRecord} and {@link DeliveryReport}.
+ *
+ * kafkajs has no record accumulator of its own (one `send` is one request), so this file adds the
+ * Java client's: records queue per producer and go out in one request when `batchSize` bytes have
+ * gathered or `lingerMs` has passed, with at most `maxInFlightRequests` requests outstanding.
+ */
+import { randomUUID } from 'node:crypto';
+import { CompressionCodecs, CompressionTypes, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
+import { compress as snappyCompress, uncompress as snappyUncompress } from 'snappyjs';
+import type { KafkaClient } from './client';
+import { KafkaWorkbenchError } from './errors';
+
+/**
+ * Snappy through snappyjs (pure JavaScript, no native build). Writes raw snappy, which the Java
+ * client, librdkafka and the broker read; reads both raw and the Java client's xerial framing.
+ */
+const XERIAL_MAGIC = Buffer.from([130, 83, 78, 65, 80, 80, 89, 0]);
+function snappyCodec() {
+  return {
+    compress: async (encoder: { buffer: Buffer }): Promise<Buffer> => snappyCompress(encoder.buffer),
+    decompress: async (buffer: Buffer): Promise<Buffer> => {
+      if (!buffer.subarray(0, 8).equals(XERIAL_MAGIC)) return snappyUncompress(buffer);
+      const chunks: Buffer[] = [];
+      for (let offset = 16; offset < buffer.length; ) {
+        const size = buffer.readInt32BE(offset);
+        offset += 4;
+        chunks.push(snappyUncompress(buffer.subarray(offset, offset + size)));
+        offset += size;
+      }
+      return Buffer.concat(chunks);
+    },
+  };
+}
+// kafkajs' own entries for snappy, lz4 and zstd only throw "not implemented".
+(CompressionCodecs as Record<number, unknown>)[CompressionTypes.Snappy] = snappyCodec;
+const INSTALLED_CODECS: readonly Compression[] = ['none', 'gzip', 'snappy'];
+
+export type Acks = 0 | 1 | 'all';
+export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+export interface ProducerSettings {
+  acks: Acks;
+  idempotent: boolean;
+  maxInFlightRequests: number;
+  compression: Compression;
+  /** How long a record may wait for others to fill its batch (Java's linger.ms). */
+  lingerMs: number;
+  /** Bytes of records gathered into one produce request before it is sent (Java's batch.size). */
+  batchSize: number;
+  /** How long the broker may take to answer one produce request (Java's request.timeout.ms). */
+  requestTimeoutMs: number;
+  retries: number;
+}
+
+export const DEFAULT_PRODUCER_SETTINGS: ProducerSettings = {
+  acks: 'all',
+  idempotent: false,
+  maxInFlightRequests: 5,
+  compression: 'none',
+  lingerMs: 5,
+  batchSize: 16_384,
+  requestTimeoutMs: 30_000,
+  retries: 5,
+};
+
+export interface SettingsProblem {
+  field: keyof ProducerSettings;
+  message: string;
+}
+
+/** Compression codecs this build can really use; the others are explained, never silently dropped. */
+export function availableCompressions(): Compression[] {
+  return [...INSTALLED_CODECS];
+}
+
+/**
+ * Settings that contradict each other, each with the reason and the fix. Nothing is changed behind
+ * the user's back: the Java client refuses the same combinations.
+ */
+export function checkProducerSettings(s: ProducerSettings): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const int = (field: keyof ProducerSettings, value: number, min: number, max: number, what: string) => {
+    if (!Number.isInteger(value) || value < min || value > max) problems.push({ field, message: `${what} must be a whole number from ${min} to ${max}.` });
+  };
+  int('maxInFlightRequests', s.maxInFlightRequests, 1, 100, 'Max in-flight requests');
+  int('lingerMs', s.lingerMs, 0, 60_000, 'Linger (ms)');
+  int('batchSize', s.batchSize, 1, 64 * 1024 * 1024, 'Batch size (bytes)');
+  int('requestTimeoutMs', s.requestTimeoutMs, 1, 600_000, 'Request timeout (ms)');
+  int('retries', s.retries, 0, 1000, 'Retries');
+  if (s.idempotent && s.acks !== 'all') {
+    problems.push({
+      field: 'acks',
+      message: `Idempotence needs acks=all: with acks=${s.acks} the broker does not confirm the write to every in-sync replica, so a retry could not be deduplicated. Set acks to all, or turn idempotence off.`,
+    });
+  }
+  if (s.idempotent && s.maxInFlightRequests > 5) {
+    problems.push({
+      field: 'maxInFlightRequests',
+      message: `Idempotence allows at most 5 in-flight requests per connection (the broker keeps the last 5 batches per producer to deduplicate and order them); ${s.maxInFlightRequests} was asked. Lower it to 5 or less, or turn idempotence off.`,
+    });
+  }
+  if (s.idempotent && s.retries < 1) {
+    problems.push({ field: 'retries', message: 'Idempotence needs retries of at least 1: it exists to make retries safe. Raise retries, or turn idempotence off.' });
+  }
+  if (!availableCompressions().includes(s.compression)) {
+    problems.push({
+      field: 'compression',
+      message: `${s.compression} compression has no codec installed in this build (only ${availableCompressions().join(', ')}). Pick one of those.`,
+    });
+  }
+  return problems;
+}
+
+/** One record ready to go: bytes, and the partition already chosen (see partitioner.ts). */
+export interface OutgoingRecord {
+  topic: string;
+  partition: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, Buffer | string>;
+  /** CreateTime in ms; now when absent. */
+  timestamp?: number;
+}
+
+export interface DeliveryError {
+  /** Kafka's error name (MESSAGE_TOO_LARGE, UNKNOWN_TOPIC_OR_PARTITION...) or the client's, e.g. NETWORK_EXCEPTION. */
+  name: string;
+  message: string;
+  /** What to do about it. */
+  hint: string;
+  /** True when the record may have been written although the answer was lost (at-least-once). */
+  mayBeWritten: boolean;
+}
+
+interface ReportBase {
+  topic: string;
+  partition: number;
+  /** Time from handing the record to the producer until its answer (or failure), in ms. */
+  latencyMs: number;
+  /** CreateTime given to the record, in ms. */
+  timestamp: number;
+}
+
+/**
+ * What happened to one record.
+ * - delivered: the broker acknowledged it (offset and, for LogAppendTime topics, the broker's timestamp);
+ * - unacknowledged: acks=0, written to the socket; the broker answers nothing, so there is no offset;
+ * - not-awaited: fire-and-forget, handed to the producer and not followed up;
+ * - failed: with the error and what to do.
+ */
+export type DeliveryReport =
+  | (ReportBase & { status: 'delivered'; offset: string; timestampType: 'CreateTime' | 'LogAppendTime' })
+  | (ReportBase & { status: 'unacknowledged' })
+  | (ReportBase & { status: 'not-awaited' })
+  | (ReportBase & { status: 'failed'; error: DeliveryError });
+
+const HINTS: Record<string, string> = {
+  MESSAGE_TOO_LARGE: "Make the record smaller, or raise the topic's max.message.bytes (and the broker's message.max.bytes).",
+  RECORD_LIST_TOO_LARGE: "Lower the batch size below the topic's max.message.bytes, or raise max.message.bytes.",
+  UNKNOWN_TOPIC_OR_PARTITION: 'Check the topic name and partition; create the topic first (it is never auto-created).',
+  NOT_LEADER_FOR_PARTITION: 'The partition leader moved; send again (more retries make this transparent).',
+  NOT_LEADER_OR_FOLLOWER: 'The partition leader moved; send again (more retries make this transparent).',
+  LEADER_NOT_AVAILABLE: 'The partition has no leader right now (a broker is down or electing); wait and send again.',
+  NOT_ENOUGH_REPLICAS: "Fewer in-sync replicas than the topic's min.insync.replicas: bring brokers back, or use acks=1.",
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: 'Written to the leader but not enough replicas confirmed: it may be duplicated if sent again.',
+  REQUEST_TIMED_OUT: 'The broker did not confirm in time: raise the request timeout, or check the broker and its replicas.',
+  INVALID_REQUIRED_ACKS: 'Use acks 0, 1 or all.',
+  TOPIC_AUTHORIZATION_FAILED: 'This user may not write to the topic: ask for a WRITE ACL on it.',
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 'This user may not use the transactional id: ask for a WRITE ACL on it.',
+  CLUSTER_AUTHORIZATION_FAILED: 'This user may not use idempotence (IDEMPOTENT_WRITE on the cluster): ask for the ACL or turn idempotence off.',
+  CORRUPT_MESSAGE: 'The broker rejected the record as corrupt; send it again.',
+  INVALID_RECORD: 'The broker refused the record (for example a compacted topic needs a key): check the topic configuration.',
+  UNSUPPORTED_COMPRESSION_TYPE: 'The broker or topic does not accept this compression: pick another codec.',
+  INVALID_TIMESTAMP: "The record's timestamp is outside the topic's allowed range (message.timestamp.difference.max.ms).",
+  OUT_OF_ORDER_SEQUENCE_NUMBER: 'The idempotent producer lost track of its sequence; close the form and send again.',
+  INVALID_PRODUCER_EPOCH: 'Another producer with the same transactional id took over (fenced): start a new transaction.',
+  PRODUCER_FENCED: 'Another producer with the same transactional id took over (fenced): start a new transaction.',
+  CONCURRENT_TRANSACTIONS: 'A previous transaction with this id is still completing; wait a moment and retry.',
+  INVALID_TXN_STATE: 'The transaction is in a state that does not allow this; abort it and start again.',
+  POLICY_VIOLATION: 'A broker policy refused the request; check the topic settings.',
+};
+
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  type?: string;
+  code?: number | string;
+  retriable?: boolean;
+  originalError?: unknown;
+  errors?: unknown[];
+  cause?: unknown;
+}
+
+function chainOf(error: unknown): ErrorLike[] {
+  const out: ErrorLike[] = [];
+  let current: unknown = error;
+  while (current && typeof current === 'object' && out.length < 10) {
+    const e = current as ErrorLike;
+    out.push(e);
+    current = e.originalError ?? (Array.isArray(e.errors) ? e.errors[0] : undefined) ?? (e.cause instanceof Error ? e.cause : undefined);
+  }
+  return out;
+}
+
+/** Turns a failed send into Kafka's error name, the message, and what to do. */
+export function explainDeliveryError(error: unknown, client?: KafkaClient): DeliveryError {
+  if (error instanceof KafkaWorkbenchError) {
+    return { name: error.detail?.match(/^[A-Z_]+$/) ? error.detail : error.reason.toUpperCase().replace(/-/g, '_'), message: error.message, hint: '', mayBeWritten: false };
+  }
+  const chain = chainOf(error);
+  const protocol = chain.find((e) => typeof e.type === 'string' && /^[A-Z_]+$/.test(e.type) && e.type !== 'UNKNOWN');
+  if (protocol?.type) {
+    const type = protocol.type;
+    return {
+      name: type,
+      message: `The broker refused the record: ${type} (${protocol.message ?? ''}).`,
+      hint: HINTS[type] ?? (protocol.retriable ? 'A temporary condition: send again.' : 'See the log for details.'),
+      mayBeWritten: type === 'REQUEST_TIMED_OUT' || type === 'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+    };
+  }
+  const explained = client ? client.explain(error) : undefined;
+  const last = chain[chain.length - 1];
+  const network = /ECONNREFUSED|ECONNRESET|EPIPE|Connection|socket|closed|timed? ?out/i.test(chain.map((e) => `${e.name ?? ''} ${e.message ?? ''}`).join(' '));
+  const name = explained?.reason === 'timeout' || /timeout/i.test(last?.name ?? '') ? 'REQUEST_TIMED_OUT' : network ? 'NETWORK_EXCEPTION' : (last?.name ?? 'UNKNOWN_ERROR');
+  return {
+    name,
+    message: explained?.message ?? `Sending failed: ${last?.message ?? String(error)}.`,
+    hint: network
+      ? 'The broker could not be reached while sending: start it (or check the network) and send again. The record may or may not have been written.'
+      : 'See the log for details.',
+    mayBeWritten: network,
+  };
+}
+
+export interface TopicInfo {
+  name: string;
+  partitions: number;
+  /** The topic's max.message.bytes: the largest record batch the broker accepts. */
+  maxMessageBytes: number;
+}
+
+/** Partition count and size limit of a topic; fails with reason 'unknown-topic' when it does not exist. */
+export async function describeTopicForProduce(client: KafkaClient, topic: string): Promise<TopicInfo> {
+  if (!topic.trim()) throw new KafkaWorkbenchError('The topic name is empty: enter or pick a topic.', 'invalid-input');
+  return client.withAdmin(`describe topic ${topic}`, async (admin) => {
+    const names = await admin.listTopics();
+    if (!names.includes(topic)) {
+      throw new KafkaWorkbenchError(
+        `Topic "${topic}" does not exist on this cluster. Create it first (the form offers to); it is never created automatically.`,
+        'unknown-topic',
+      );
+    }
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = meta.topics[0]?.partitions.length ?? 0;
+    let maxMessageBytes = 1_048_588;
+    try {
+      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2 /* TOPIC */, name: topic, configNames: ['max.message.bytes'] }] });
+      const entry = configs.resources[0]?.configEntries.find((c) => c.configName === 'max.message.bytes');
+      if (entry && Number(entry.configValue) > 0) maxMessageBytes = Number(entry.configValue);
+    } catch {
+      // Without DescribeConfigs rights the broker's default is assumed; the broker still enforces the real one.
+    }
+    return { name: topic, partitions, maxMessageBytes };
+  });
+}
+
+/** Creates a topic the user asked for explicitly (the form's "Create topic"). */
+export async function createTopic(client: KafkaClient, topic: string, partitions: number, replicationFactor = -1): Promise<void> {
+  if (!topic.trim()) throw new KafkaWorkbenchError('The topic name is empty.', 'invalid-input');
+  await client.withAdmin(`create topic ${topic}`, async (admin) => {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor }] });
+  });
+}
+
+/** Bytes one record takes in a record batch, near enough to compare with max.message.bytes. */
+export function recordSize(r: Pick<OutgoingRecord, 'key' | 'value' | 'headers'>): number {
+  let size = 70 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  if (!r.headers) return size;
+  for (const [k, v] of Object.entries(r.headers ?? {})) size += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : v.length) + 4;
+  return size;
+}
+
+interface PartitionQueue {
+  items: Pending[];
+  /** Index of the first record not yet sent. */
+  head: number;
+  busy: boolean;
+}
+
+interface Pending {
+  record: OutgoingRecord;
+  size: number;
+  enqueuedAt: number;
+  timestamp: number;
+  done: (report: DeliveryReport) => void;
+}
+
+const COMPRESSION: Record<Compression, CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+};
+
+export interface ProducerOptions {
+  settings: ProducerSettings;
+  /** Makes this a transactional producer (idempotent, one request in flight, acks=all). */
+  transactionalId?: string;
+}
+
+/**
+ * A connected producer of one connection, tracked by its {@link KafkaClient} so disconnecting
+ * closes it. Every record handed to {@link send} resolves to exactly one {@link DeliveryReport};
+ * the promise never rejects.
+ */
+export class RecordProducer {
+  /** One queue per partition, as in the Java client's accumulator; a partition with a request out is "busy". */
+  private readonly partitions = new Map<string, PartitionQueue[]>();
+  private readonly queues: PartitionQueue[] = [];
+  private queuedBytes = 0;
+  private queuedCount = 0;
+  private rotate = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = 0;
+  private readonly slotWaiters: (() => void)[] = [];
+  private readonly drainWaiters: (() => void)[] = [];
+  private transaction: Transaction | undefined;
+  private closed = false;
+  private readonly untrack: () => void;
+  private constructor(
+    private readonly client: KafkaClient,
+    private readonly producer: Producer,
+    readonly settings: ProducerSettings,
+    readonly transactionalId: string | undefined,
+  ) {
+    this.untrack = client.track(() => this.close());
+  }
+
+  /** Connects a producer; refuses contradictory settings with the reason. */
+  static async open(client: KafkaClient, options: ProducerOptions): Promise<RecordProducer> {
+    const settings = options.transactionalId ? { ...options.settings, idempotent: true, acks: 'all' as const, maxInFlightRequests: 1 } : options.settings;
+    const problems = checkProducerSettings(settings);
+    if (problems.length > 0) throw new KafkaWorkbenchError(problems.map((p) => p.message).join(' '), 'invalid-input');
+    const producer = client.kafkajs.producer({
+      allowAutoTopicCreation: false,
+      idempotent: settings.idempotent,
+      maxInFlightRequests: settings.maxInFlightRequests,
+      transactionalId: options.transactionalId,
+      transactionTimeout: 60_000,
+      retry: { retries: settings.retries, initialRetryTime: 250, maxRetryTime: 2000 },
+    });
+    try {
+      await producer.connect();
+    } catch (e) {
+      await producer.disconnect().catch(() => undefined);
+      throw client.explain(e);
+    }
+    return new RecordProducer(client, producer, settings, options.transactionalId);
+  }
+
+  /**
+   * Requests this class keeps outstanding. kafkajs encodes (and compresses) each request
+   * asynchronously before it reaches the socket, so two requests for one partition could overtake
+   * each other: a partition never has more than one request out (see {@link pump}), which keeps
+   * Kafka's per-partition order. kafkajs' idempotent producer holds a lock per broker and wakes its
+   * waiters out of order, so with idempotence there is one request at a time.
+   */
+  private get concurrency(): number {
+    return this.settings.idempotent ? 1 : this.settings.maxInFlightRequests;
+  }
+
+  private queueOf(topic: string, partition: number): PartitionQueue {
+    let list = this.partitions.get(topic);
+    if (!list) this.partitions.set(topic, (list = []));
+    let q = list[partition];
+    if (!q) {
+      q = { items: [], head: 0, busy: false };
+      list[partition] = q;
+      this.queues.push(q);
+    }
+    return q;
+  }
+
+  /** Hands one record to the producer; resolves with its report once the broker answered (or it failed). */
+  send(record: OutgoingRecord): Promise<DeliveryReport> {
+    return new Promise((resolve) => this.enqueue(record, resolve));
+  }
+
+  /** Like {@link send}, with a callback instead of a promise (cheaper for bulk sends); `done` is called exactly once. */
+  enqueue(record: OutgoingRecord, done: (report: DeliveryReport) => void): void {
+    // Without an explicit timestamp the record gets its batch's send time (see sendBatch); -1 until then.
+    const timestamp = record.timestamp ?? -1;
+    if (this.closed) {
+      done(failedReport(record, Date.now(), 0, { name: 'PRODUCER_CLOSED', message: 'The producer was closed (disconnected) before this record was sent.', hint: 'Connect again and resend.', mayBeWritten: false }));
+      return;
+    }
+    const size = recordSize(record);
+    this.queueOf(record.topic, record.partition).items.push({ record, size, enqueuedAt: performance.now(), timestamp, done });
+    this.queuedBytes += size;
+    this.queuedCount++;
+    if (this.queuedBytes >= this.settings.batchSize) this.flushSoon(true);
+    else if (this.timer === undefined) this.flushSoon(false);
+  }
+
+  /** True when another record would only wait: a full batch is queued and cannot go out yet. */
+  get saturated(): boolean {
+    return this.queuedBytes >= 2 * this.settings.batchSize || (this.inFlight >= this.concurrency && this.queuedBytes >= this.settings.batchSize);
+  }
+
+  /** Resolves when a request slot frees up (for bulk senders that must not queue without bound). */
+  waitForCapacity(): Promise<void> {
+    if (!this.saturated) return Promise.resolve();
+    return new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  /** Sends whatever is queued now and resolves when every record handed over so far has its report. */
+  async flush(): Promise<void> {
+    this.flushSoon(true);
+    if (this.queuedCount === 0 && this.inFlight === 0) return;
+    await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private flushSoon(now: boolean): void {
+    if (now || this.settings.lingerMs === 0) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      if (this.settings.lingerMs === 0 && !now) {
+        // Still gather the records handed over in the same tick into one request.
+        this.timer = setTimeout(() => this.pump(), 0);
+        return;
+      }
+      this.pump();
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, this.settings.lingerMs);
+  }
+
+  private pump(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    while (this.queuedCount > 0 && this.inFlight < this.concurrency) {
+      const batch: Pending[] = [];
+      const used: PartitionQueue[] = [];
+      let bytes = 0;
+      const n = this.queues.length;
+      for (let k = 0; k < n && bytes < this.settings.batchSize; k++) {
+        const q = this.queues[(this.rotate + k) % n];
+        if (q.busy || q.head === q.items.length) continue;
+        used.push(q);
+        while (q.head < q.items.length && (batch.length === 0 || bytes + q.items[q.head].size <= this.settings.batchSize)) {
+          const p = q.items[q.head++];
+          bytes += p.size;
+          batch.push(p);
+        }
+        // Drop what was taken now and then, not per record (shift on a long array moves it every time).
+        if (q.head === q.items.length) {
+          q.items = [];
+          q.head = 0;
+        } else if (q.head > 1024 && q.head * 2 > q.items.length) {
+          q.items = q.items.slice(q.head);
+          q.head = 0;
+        }
+      }
+      if (batch.length === 0) break; // every partition with records has a request out
+      this.rotate = (this.rotate + 1) % n;
+      for (const q of used) q.busy = true;
+      this.queuedBytes -= bytes;
+      this.queuedCount -= batch.length;
+      this.inFlight++;
+      void this.sendBatch(batch).finally(() => {
+        for (const q of used) q.busy = false;
+        this.inFlight--;
+        this.afterRequest();
+      });
+    }
+  }
+
+  private afterRequest(): void {
+    if (this.queuedCount > 0) {
+      if (this.queuedBytes >= this.settings.batchSize || this.drainWaiters.length > 0) this.pump();
+      else this.flushSoon(false);
+    }
+    while (this.slotWaiters.length > 0 && !this.saturated) this.slotWaiters.shift()!();
+    if (this.queuedCount === 0 && this.inFlight === 0) for (const w of this.drainWaiters.splice(0)) w();
+  }
+
+  private async sendBatch(batch: Pending[]): Promise<void> {
+    // Per record: its message, and its index among the batch's records of the same partition
+    // (kafkajs keeps that order, so the n-th record of a partition has offset baseOffset + n).
+    // Records without their own timestamp share the batch's: the CreateTime the broker stores and
+    // the report shows. (kafkajs sorts the batch's timestamps, so one value is also cheaper.)
+    const now = Date.now();
+    const nowText = String(now);
+    const byTopic = new Map<string, { messages: Message[]; counts: number[] }>();
+    const nth = new Array<number>(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i];
+      const r = p.record;
+      let t = byTopic.get(r.topic);
+      if (!t) byTopic.set(r.topic, (t = { messages: [], counts: [] }));
+      if (p.timestamp === -1) p.timestamp = now;
+      t.messages.push({ key: r.key, value: r.value, partition: r.partition, headers: r.headers, timestamp: p.timestamp === now ? nowText : String(p.timestamp) });
+      nth[i] = t.counts[r.partition] ?? 0;
+      t.counts[r.partition] = nth[i] + 1;
+    }
+    const acks = this.settings.acks === 'all' ? -1 : this.settings.acks;
+    const request = {
+      topicMessages: [...byTopic].map(([topic, t]) => ({ topic, messages: t.messages })),
+      acks,
+      timeout: this.settings.requestTimeoutMs,
+      compression: COMPRESSION[this.settings.compression],
+    };
+    let metadata: RecordMetadata[];
+    try {
+      const sender = this.transaction ?? this.producer;
+      metadata = await sender.sendBatch(request);
+    } catch (e) {
+      const error = explainDeliveryError(e, this.client);
+      const done = performance.now();
+      for (const p of batch) p.done(failedReport(p.record, p.timestamp, done - p.enqueuedAt, error));
+      return;
+    }
+    const done = performance.now();
+    if (acks === 0) {
+      for (const p of batch) p.done({ status: 'unacknowledged', topic: p.record.topic, partition: p.record.partition, timestamp: p.timestamp, latencyMs: round(done - p.enqueuedAt) });
+      return;
+    }
+    const answers = new Map<string, (RecordMetadata | undefined)[]>();
+    for (const m of metadata) {
+      let list = answers.get(m.topicName);
+      if (!list) answers.set(m.topicName, (list = []));
+      list[m.partition] = m;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i];
+      const m = answers.get(p.record.topic)?.[p.record.partition];
+      if (!m || m.baseOffset === undefined) {
+        p.done(failedReport(p.record, p.timestamp, done - p.enqueuedAt, { name: 'NO_RESPONSE', message: 'The broker answered without this partition.', hint: 'Send again.', mayBeWritten: true }));
+        continue;
+      }
+      const base = Number(m.baseOffset);
+      const offset = Number.isSafeInteger(base + nth[i]) ? String(base + nth[i]) : (BigInt(m.baseOffset) + BigInt(nth[i])).toString();
+      const logAppend = m.logAppendTime !== undefined && m.logAppendTime !== '-1' ? Number(m.logAppendTime) : undefined;
+      p.done({
+        status: 'delivered',
+        topic: p.record.topic,
+        partition: p.record.partition,
+        offset,
+        timestamp: logAppend ?? p.timestamp,
+        timestampType: logAppend !== undefined ? 'LogAppendTime' : 'CreateTime',
+        latencyMs: round(done - p.enqueuedAt),
+      });
+    }
+  }
+
+  /** Starts a transaction: records sent until {@link commit}/{@link abort} are atomic. */
+  async beginTransaction(): Promise<void> {
+    if (!this.transactionalId) throw new KafkaWorkbenchError('This producer has no transactional id.', 'invalid-input');
+    if (this.transaction) throw new KafkaWorkbenchError('A transaction is already open: commit or abort it first.', 'invalid-input');
+    try {
+      this.transaction = await this.producer.transaction();
+    } catch (e) {
+      throw this.transactionError('begin the transaction', e);
+    }
+  }
+
+  /** Flushes, then commits (or aborts) the open transaction. */
+  async endTransaction(outcome: 'commit' | 'abort'): Promise<void> {
+    const txn = this.transaction;
+    if (!txn) throw new KafkaWorkbenchError('No transaction is open.', 'invalid-input');
+    await this.flush();
+    try {
+      if (outcome === 'commit') await txn.commit();
+      else await txn.abort();
+    } catch (e) {
+      throw this.transactionError(`${outcome} the transaction`, e);
+    } finally {
+      this.transaction = undefined;
+    }
+  }
+
+  private transactionError(what: string, e: unknown): KafkaWorkbenchError {
+    const d = explainDeliveryError(e, this.client);
+    return new KafkaWorkbenchError(`Could not ${what} (${this.transactionalId}): ${d.name}. ${d.hint}`, 'other', d.message);
+  }
+
+  /** Sends what is queued, waits for the reports, disconnects. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.queuedCount > 0 || this.inFlight > 0) await this.flush();
+    this.closed = true;
+    this.untrack();
+    if (this.transaction) await this.transaction.abort().catch(() => undefined);
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function failedReport(record: OutgoingRecord, timestamp: number, latencyMs: number, error: DeliveryError): DeliveryReport {
+  return { status: 'failed', topic: record.topic, partition: record.partition, timestamp, latencyMs: round(latencyMs), error };
+}
+
+/** A fresh transactional id, shown to the user so the transaction can be found in broker logs. */
+export function newTransactionalId(): string {
+  return `kafka-workbench-${randomUUID()}`;
+}
+
+export interface ReplyRecord {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+export interface ReplyListener {
+  /** Resolves with the first record on the reply topic whose correlation header matches, or undefined at the timeout. */
+  reply: Promise<ReplyRecord | undefined>;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on `replyTopic` from its current end for a record whose `headerName` equals
+ * `correlationId`. Start it before sending the request, so a fast reply cannot be missed.
+ */
+export async function listenForReply(
+  client: KafkaClient,
+  options: { replyTopic: string; correlationId: string; timeoutMs: number; headerName: string },
+): Promise<ReplyListener> {
+  const { replyTopic, correlationId, timeoutMs, headerName } = options;
+  await describeTopicForProduce(client, replyTopic);
+  const ends = await client.withAdmin(`read the end of ${replyTopic}`, (admin) => admin.fetchTopicOffsets(replyTopic));
+  const groupId = `kafka-workbench-reply-${randomUUID()}`;
+  const consumer = client.kafkajs.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 200, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    untrack();
+    await consumer.disconnect().catch(() => undefined);
+    await client.withAdmin('delete the reply group', (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+  };
+  const untrack = client.track(close);
+  let settle: (r: ReplyRecord | undefined) => void = () => undefined;
+  const reply = new Promise<ReplyRecord | undefined>((resolve) => (settle = resolve));
+  const timer = setTimeout(() => settle(undefined), timeoutMs);
+  void reply.finally(() => {
+    clearTimeout(timer);
+    void close();
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic: replyTopic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) {
+          const one = Array.isArray(v) ? v[0] : v;
+          headers[k] = one === undefined ? '' : Buffer.isBuffer(one) ? one.toString('utf8') : String(one);
+        }
+        if (headers[headerName] === correlationId) {
+          settle({ partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? null, headers });
+        }
+      },
+    });
+    // Only what arrives after now can be the reply: skip what the topic already holds.
+    for (const p of ends) consumer.seek({ topic: replyTopic, partition: p.partition, offset: p.offset });
+  } catch (e) {
+    settle(undefined);
+    await close();
+    throw client.explain(e);
+  }
+  return { reply, close };
+}

@@ -1,0 +1,403 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import type { RecordFilter } from '../../core/consume/filter';
+import { toJsonLines } from '../../core/consume/jsonLines';
+import { decodedOf, type TailRecord } from '../../core/consume/tailRecord';
+import { TailSession, type TailSessionOptions, type TailStats, type ViewUpdate } from '../../core/consume/tailSession';
+import type { PartitionProgress, TailState } from '../../core/kafka/consumer';
+import type { KafkaClient } from '../../core/kafka/client';
+import { KafkaWorkbenchError } from '../../core/kafka/errors';
+import type { FilterValues, RecordDetails, ViewerInit, ViewerMessage, ViewerRequest } from '../../../webview/src/consume/protocol';
+import { showError } from '../commands';
+import { log } from '../log';
+import { webviewHtml, webviewRoots } from '../webviews/webviewHtml';
+
+export interface ConsumeRequest extends TailSessionOptions {
+  connectionName: string;
+}
+
+/**
+ * What "Consume from Offset" returns: a live handle on the viewer it opened, for scripts and tests
+ * (and for the webview's host side). Every method acts on the real consumer and buffer.
+ */
+export interface ConsumeViewerHandle {
+  readonly id: string;
+  readonly connectionName: string;
+  readonly topic: string;
+  /** The consumer group: the chosen one, or the throwaway id of a "no group" viewer. */
+  readonly groupId: string;
+  readonly throwaway: boolean;
+  stats(): TailStats;
+  /** Partitions the group gave this viewer (all chosen ones without a group). */
+  assignedPartitions(): number[];
+  /** The records in the host's buffer (after the cap), oldest first. */
+  records(): TailRecord[];
+  /** Rows the webview reported it has drawn (for after-display commits), by seq. */
+  displayedUpToSeq(): number;
+  waitForReceived(count: number, timeoutMs: number): Promise<void>;
+  commit(upTo?: { partition: number; offset: string }): Promise<Record<number, string>>;
+  progress(): Promise<PartitionProgress[]>;
+  pause(): void;
+  resume(): void;
+  setFilter(filter: RecordFilter): void;
+  exportJsonLines(path: string): Promise<number>;
+  /** Closes the panel: stops the consumer and leaves the group. */
+  close(): Promise<void>;
+  readonly closed: Promise<void>;
+}
+
+const viewers = new Map<string, ConsumeViewer>();
+
+/** The viewers open now (several can be, on the same or different topics). */
+export function openViewers(): ConsumeViewerHandle[] {
+  return [...viewers.values()].map((v) => v.handle);
+}
+
+function filterOf(values: FilterValues): RecordFilter {
+  const time = (text: string, what: string): number | undefined => {
+    if (!text.trim()) return undefined;
+    const t = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Date.parse(text.trim());
+    if (!Number.isFinite(t)) throw new Error(`"${text}" is not a date and time (${what}): use e.g. 2024-05-01T12:00:00Z or milliseconds.`);
+    return t;
+  };
+  const partitions = values.partitions
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((p) => {
+      if (!/^\d+$/.test(p)) throw new Error(`"${p}" is not a partition number.`);
+      return Number(p);
+    });
+  return {
+    partitions,
+    key: values.key || undefined,
+    text: values.text || undefined,
+    regex: values.regex,
+    fromTime: time(values.from, 'from'),
+    toTime: time(values.to, 'to'),
+  };
+}
+
+function describeRequest(r: ConsumeRequest): string {
+  const start =
+    r.start.kind === 'offset'
+      ? `offset ${typeof r.start.offset === 'string' ? r.start.offset : Object.entries(r.start.offset).map(([p, o]) => `${p}:${o}`).join(', ')}`
+      : r.start.kind === 'timestamp'
+        ? `time ${new Date(r.start.timestamp).toISOString()}`
+        : r.start.kind === 'committed'
+          ? 'committed offset'
+          : r.start.kind;
+  const parts = r.partitions?.length ? `partitions ${r.partitions.join(', ')}` : 'all partitions';
+  const group = r.group ? `group ${r.group.groupId} (${r.group.commit === 'afterDisplay' ? 'commit after display' : `${r.group.commit} commit`})` : 'no group';
+  return `from ${start} · ${parts} · ${group} · ${r.isolation} · key ${r.keyFormat}, value ${r.valueFormat}`;
+}
+
+class ConsumeViewer {
+  readonly id = randomUUID();
+  private panel!: vscode.WebviewPanel;
+  private session!: TailSession;
+  private ready = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private progressBusy = false;
+  private displayedSeq = -1;
+  private committingDisplayed: Promise<void> | undefined;
+  private displayedCommitPending = false;
+  private displayedScanned = 0;
+  private lastDisplayedCommit = '';
+  private readonly displayedUpTo = new Map<number, string>();
+  private resolveClosed!: () => void;
+  readonly closedPromise = new Promise<void>((r) => (this.resolveClosed = r));
+  private disposed = false;
+  handle!: ConsumeViewerHandle;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly client: KafkaClient,
+    readonly request: ConsumeRequest,
+  ) {}
+
+  private makeHandle(): ConsumeViewerHandle {
+    return {
+      id: this.id,
+      connectionName: this.request.connectionName,
+      topic: this.request.topic,
+      groupId: this.session.groupId,
+      throwaway: this.session.topicTail.throwaway,
+      stats: () => this.session.stats(),
+      assignedPartitions: () => this.session.topicTail.assignedPartitions(),
+      records: () => [...this.session.buffer.range()].map(([, r]) => r),
+      displayedUpToSeq: () => this.displayedSeq,
+      waitForReceived: (count, timeoutMs) => this.session.waitForReceived(count, timeoutMs),
+      commit: async (upTo) => Object.fromEntries(await this.commit(upTo)),
+      progress: () => this.session.progress(),
+      pause: () => this.session.pause(),
+      resume: () => this.session.resume(),
+      setFilter: (filter) => this.session.setFilter(filter),
+      exportJsonLines: (path) => this.exportTo(path),
+      close: async () => {
+        if (!this.disposed) this.panel.dispose();
+        await this.closedPromise;
+      },
+      closed: this.closedPromise,
+    };
+  }
+
+  async open(): Promise<void> {
+    const sink = {
+      visible: false,
+      view: (update: ViewUpdate) => this.post({ type: 'view', ...update }),
+      state: (state: TailState) => this.onState(state),
+    };
+    Object.defineProperty(sink, 'visible', { get: () => this.isVisible() });
+    this.session = await TailSession.start(this.client, this.request, sink);
+    this.handle = this.makeHandle();
+    log().info(`consuming ${this.request.topic} on "${this.request.connectionName}": ${describeRequest(this.request)} (group ${this.session.groupId})`);
+    this.panel = vscode.window.createWebviewPanel(
+      'kafkaWorkbench.consumeViewer',
+      `Consume: ${this.request.topic}`,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) },
+    );
+    this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, 'consume', this.panel.title);
+    this.panel.webview.onDidReceiveMessage((m: ViewerRequest) => void this.onMessage(m).catch((e: unknown) => this.notice('error', messageOf(e))));
+    this.panel.onDidChangeViewState(() => {
+      // A hidden webview is discarded; when it shows again it says "ready" and gets everything again.
+      if (!this.disposed && !this.panel.visible) this.ready = false;
+    });
+    this.panel.onDidDispose(() => void this.dispose());
+    this.timers.push(setInterval(() => this.postStats(), 500));
+    this.timers.push(setInterval(() => void this.postProgress(), 2000));
+    viewers.set(this.id, this);
+  }
+
+  /** A disposed panel throws on every access, so ask it only while it lives. */
+  private isVisible(): boolean {
+    return !this.disposed && this.ready && this.panel?.visible === true;
+  }
+
+  private post(message: ViewerMessage): void {
+    if (!this.disposed) this.panel.webview.postMessage(message).then(undefined, () => undefined);
+  }
+
+  private notice(kind: 'info' | 'error', text: string): void {
+    this.post({ type: 'notice', kind, text });
+  }
+
+  private onState(state: TailState): void {
+    if (state.state === 'stopped' && state.error) {
+      log().warn(`consumer of ${this.request.topic} stopped: ${state.error.message}`);
+      if (!this.disposed) void showError(state.error, `Consuming ${this.request.topic}`);
+    }
+    if (state.state === 'reconnecting') log().warn(`consumer of ${this.request.topic} lost the cluster, reconnecting: ${state.message}`);
+    this.postStats();
+  }
+
+  private postStats(): void {
+    if (!this.isVisible()) return;
+    const stats = this.session.stats();
+    const s = stats.state;
+    this.post({
+      type: 'stats',
+      state: s.state,
+      message: s.state === 'reconnecting' ? s.message : s.state === 'stopped' ? s.error?.message : undefined,
+      recordsPerSecond: stats.recordsPerSecond,
+      received: stats.received,
+      buffered: stats.buffered,
+      evicted: stats.evicted,
+    });
+  }
+
+  private async postProgress(committedAt?: number): Promise<void> {
+    if (this.progressBusy || !this.isVisible() || this.session.stats().state.state === 'stopped') return;
+    this.progressBusy = true;
+    try {
+      const partitions = await this.session.progress();
+      this.post({ type: 'partitions', partitions, committedAt });
+    } catch (e) {
+      log().debug(`progress of ${this.request.topic}: ${messageOf(e)}`);
+    } finally {
+      this.progressBusy = false;
+    }
+  }
+
+  private init(): ViewerInit {
+    return {
+      connectionName: this.request.connectionName,
+      topic: this.request.topic,
+      summary: describeRequest(this.request),
+      groupId: this.request.group ? this.session.groupId : undefined,
+      commitMode: this.request.group?.commit,
+      capacity: this.request.capacity,
+      filter: { partitions: '', key: '', text: '', regex: false, from: '', to: '' },
+    };
+  }
+
+  async commit(upTo?: { partition: number; offset: string }): Promise<Map<number, string>> {
+    const committed = await this.session.commit(upTo ? [upTo] : undefined);
+    log().info(`committed ${this.request.topic} for group ${this.session.groupId}: ${[...committed].map(([p, o]) => `${p}:${o}`).join(', ')}`);
+    this.progressBusy = false;
+    await this.postProgress(Date.now());
+    return committed;
+  }
+
+  /** After display: commits, per partition, the newest record the webview has drawn. */
+  private commitDisplayed(): void {
+    if (this.committingDisplayed) {
+      this.displayedCommitPending = true;
+      return;
+    }
+    // Records arrive in offset order per partition, so the last one seen of each is its newest.
+    for (const [, r] of this.session.buffer.range(this.displayedScanned, this.displayedSeq + 1)) this.displayedUpTo.set(r.partition, r.offset);
+    this.displayedScanned = this.displayedSeq + 1;
+    const upTo = new Map(this.displayedUpTo);
+    const key = [...upTo].join(';');
+    if (upTo.size === 0 || key === this.lastDisplayedCommit) return;
+    this.lastDisplayedCommit = key;
+    this.committingDisplayed = this.session
+      .commit([...upTo].map(([partition, offset]) => ({ partition, offset })))
+      .then(() => undefined)
+      .catch((e: unknown) => log().warn(`commit after display failed: ${messageOf(e)}`))
+      .finally(() => {
+        this.committingDisplayed = undefined;
+        if (this.displayedCommitPending) {
+          this.displayedCommitPending = false;
+          this.commitDisplayed();
+        }
+      });
+  }
+
+  private async exportTo(path: string): Promise<number> {
+    const matching = [...this.session.matching()].map(([, r]) => r);
+    await writeFile(path, toJsonLines(this.request.topic, matching, this.request), 'utf8');
+    log().info(`exported ${matching.length} records of ${this.request.topic} to ${path}`);
+    return matching.length;
+  }
+
+  private details(seq: number): RecordDetails | undefined {
+    const r = this.session.record(seq);
+    if (!r) return undefined;
+    return {
+      seq,
+      topic: this.request.topic,
+      partition: r.partition,
+      offset: r.offset,
+      timestamp: r.timestamp,
+      key: decodedOf(r.key, r.keyError, this.request.keyFormat),
+      value: decodedOf(r.value, r.valueError, this.request.valueFormat),
+      headers: r.headers.map((h) => ({ key: h.key, value: decodedOf(h.value, h.error, 'string') })),
+      valueBytes: r.valueBytes,
+    };
+  }
+
+  private async onMessage(m: ViewerRequest): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({ type: 'init', init: this.init() });
+        this.session.resend();
+        this.session.flush();
+        this.postStats();
+        await this.postProgress();
+        break;
+      case 'pause':
+        this.session.pause();
+        break;
+      case 'resume':
+        this.session.resume();
+        break;
+      case 'stop':
+        await this.session.stop();
+        this.notice('info', 'Stopped: the consumer left its group. Records shown stay until you close the viewer.');
+        break;
+      case 'clear':
+        this.session.clear();
+        this.session.flush();
+        break;
+      case 'commit': {
+        const committed = await this.commit(m.upTo);
+        this.notice('info', `Committed: ${[...committed].map(([p, o]) => `partition ${p} → ${o}`).join(', ') || 'nothing yet'}.`);
+        break;
+      }
+      case 'filter':
+        try {
+          this.session.setFilter(filterOf(m.filter));
+          this.session.flush();
+        } catch (e) {
+          this.notice('error', messageOf(e));
+        }
+        break;
+      case 'select':
+        this.post({ type: 'details', record: this.details(m.seq) });
+        break;
+      case 'copy': {
+        const r = this.session.record(m.seq);
+        if (r) await vscode.env.clipboard.writeText(r.value ?? '');
+        break;
+      }
+      case 'export': {
+        const target = await vscode.window.showSaveDialog({
+          title: 'Export the filtered records as JSON Lines',
+          filters: { 'JSON Lines': ['jsonl'] },
+          defaultUri: vscode.workspace.workspaceFolders?.[0]
+            ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, `${this.request.topic}.jsonl`)
+            : undefined,
+        });
+        if (target) this.notice('info', `Exported ${await this.exportTo(target.fsPath)} records to ${target.fsPath}.`);
+        break;
+      }
+      case 'produceSimilar': {
+        const r = this.session.record(m.seq);
+        if (!r) break;
+        await vscode.commands.executeCommand('kafkaWorkbench.produceMessage', {
+          connectionName: this.request.connectionName,
+          topic: this.request.topic,
+          partition: r.partition,
+          key: r.key,
+          value: r.value,
+          headers: r.headers.map((h) => ({ key: h.key, value: h.value })),
+        });
+        break;
+      }
+      case 'window':
+        this.session.setWindow(m.from, m.size, m.follow);
+        this.session.flush();
+        break;
+      case 'displayed':
+        if (m.upToSeq > this.displayedSeq) {
+          this.displayedSeq = m.upToSeq;
+          if (this.request.group?.commit === 'afterDisplay') this.commitDisplayed();
+        }
+        break;
+    }
+  }
+
+  private async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const t of this.timers) clearInterval(t);
+    viewers.delete(this.id);
+    try {
+      await this.committingDisplayed;
+      await this.session.stop();
+      log().info(`closed the viewer of ${this.request.topic}; group ${this.session.groupId} left`);
+    } finally {
+      this.resolveClosed();
+    }
+  }
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof KafkaWorkbenchError || e instanceof Error ? e.message : String(e);
+}
+
+/** Opens a viewer and starts its consumer; fails (before any panel opens) when the choices are invalid. */
+export async function openConsumeViewer(extensionUri: vscode.Uri, client: KafkaClient, request: ConsumeRequest): Promise<ConsumeViewerHandle> {
+  const viewer = new ConsumeViewer(extensionUri, client, request);
+  await viewer.open();
+  return viewer.handle;
+}
+
+/** Closes every viewer (on deactivation). */
+export function disposeConsumeViewers(): vscode.Disposable {
+  return { dispose: () => openViewers().forEach((v) => void v.close()) };
+}

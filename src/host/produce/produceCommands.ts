@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+import { KafkaWorkbenchError } from '../../core/kafka/errors';
+import { registerCommand } from '../commands';
+import type { ConnectionManager } from '../connections/connectionManager';
+import { formValuesFor } from './produceForm';
+import { ProducePanel } from './producePanel';
+import { isProduceCommandSpec, runProduceSpec, type ProduceCommandResult } from './produceRunner';
+
+/**
+ * "Kafka: Produce Message". Its argument may be nothing (the form, on the active connection), a
+ * tree node or TopicTarget (the form, pre-filled), a ProducePrefill ("Produce similar"), or a
+ * full ProduceCommandSpec with `send: true`, which sends without the form and returns the reports.
+ */
+export function registerProduceCommands(extensionUri: vscode.Uri, manager: ConnectionManager): vscode.Disposable[] {
+  return [
+    registerCommand('kafkaWorkbench.produceMessage', 'Produce Message', async (arg?: unknown): Promise<ProduceCommandResult | undefined> => {
+      if (isProduceCommandSpec(arg)) return runProduceSpec(manager, arg);
+      const profiles = manager.profiles();
+      if (profiles.length === 0) throw new KafkaWorkbenchError('There is no Kafka connection yet: add one with "Kafka: Add Connection" first.', 'invalid-input');
+      const fallback = manager.activeConnection() ?? (profiles.length === 1 ? profiles[0].name : '');
+      ProducePanel.show(extensionUri, manager, formValuesFor(arg, fallback));
+      return undefined;
+    }),
+  ];
+}

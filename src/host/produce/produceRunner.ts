@@ -1,0 +1,111 @@
+/**
+ * The produce path without the UI: "Kafka: Produce Message" with a full spec sends and returns
+ * every delivery report, so scripts and tests can drive it.
+ */
+import type { KafkaClient } from '../../core/kafka/client';
+import { KafkaWorkbenchError, type FailureCause } from '../../core/kafka/errors';
+import { DEFAULT_PRODUCER_SETTINGS, type ProducerSettings } from '../../core/kafka/producer';
+import { produce, requestReply, type PartitionMode, type ProduceOutcome, type RecordReport, type ReplyOutcome, type SendStyle } from '../../core/produce/produceService';
+import type { RecordInput } from '../../core/produce/recordFile';
+import type { KeyFormat, ValueFormat } from '../../core/produce/serializers';
+import type { ConnectionManager } from '../connections/connectionManager';
+import { showError } from '../commands';
+import { log } from '../log';
+
+/** A produce given in full: the command sends it without opening the form. */
+export interface ProduceCommandSpec {
+  connectionName: string;
+  topic: string;
+  /** Marks the argument as a full spec to send now (otherwise it only pre-fills the form). */
+  send: true;
+  key?: string | null;
+  value?: string | null;
+  headers?: Record<string, string>;
+  keyFormat?: KeyFormat;
+  valueFormat?: ValueFormat;
+  partition?: number;
+  partitionMode?: PartitionMode;
+  count?: number;
+  records?: RecordInput[];
+  settings?: Partial<ProducerSettings>;
+  sendStyle?: SendStyle;
+  transaction?: 'commit' | 'abort';
+  replyTopic?: string;
+  replyTimeoutMs?: number;
+}
+
+/** What the command returns: the outcome with every report, or why nothing was sent. */
+export type ProduceCommandResult =
+  | (ProduceOutcome & { ok: true; reply?: ReplyOutcome })
+  | { ok: false; reason: FailureCause | 'other'; message: string };
+
+export function isProduceCommandSpec(arg: unknown): arg is ProduceCommandSpec {
+  return Boolean(arg && typeof arg === 'object' && (arg as { send?: unknown }).send === true);
+}
+
+/** The live client of a connection, connecting first when needed. */
+export async function connectedClient(manager: ConnectionManager, connection: string): Promise<KafkaClient> {
+  const existing = manager.client(connection);
+  if (existing) return existing;
+  await manager.connect(connection);
+  const client = manager.client(connection);
+  if (!client) throw new Error(`Could not connect to "${connection}".`);
+  return client;
+}
+
+export function describeOutcome(o: ProduceOutcome): string {
+  const parts = [`${o.total} record(s) to "${o.topic}" (${o.sendStyle})`, `${o.delivered} delivered`];
+  if (o.unacknowledged) parts.push(`${o.unacknowledged} sent with acks=0 (no offset)`);
+  if (o.notAwaited) parts.push(`${o.notAwaited} handed over, not awaited (fire-and-forget)`);
+  parts.push(`${o.failed} failed${o.notSent ? ` (${o.notSent} not sent)` : ''}`);
+  if (o.cancelled) parts.push('cancelled');
+  parts.push(`${o.recordsPerSecond} records/s`);
+  if (o.transactionalId) parts.push(`transaction ${o.transactionalId} ${o.transactionOutcome ?? ''}`);
+  return `produce: ${parts.join(', ')}`;
+}
+
+export function logUnawaitedFailure(r: RecordReport): void {
+  if (r.status === 'failed') log().warn(`fire-and-forget record ${r.seq} to ${r.topic}[${r.partition}] failed: ${r.error.name}: ${r.error.message} ${r.error.hint}`);
+}
+
+/**
+ * Sends a full spec. A problem found before sending (unknown topic, bad partition, bad JSON...)
+ * comes back as `{ ok: false, message }` and is also shown, so scripts can branch on it.
+ */
+export async function runProduceSpec(manager: ConnectionManager, s: ProduceCommandSpec): Promise<ProduceCommandResult> {
+  try {
+    return await sendSpec(manager, s);
+  } catch (e) {
+    if (!(e instanceof KafkaWorkbenchError)) throw e;
+    void showError(e, 'Produce Message');
+    return { ok: false, reason: e.reason, message: e.message };
+  }
+}
+
+async function sendSpec(manager: ConnectionManager, s: ProduceCommandSpec): Promise<ProduceCommandResult> {
+  const client = await connectedClient(manager, s.connectionName);
+  const spec = {
+    topic: s.topic,
+    keyFormat: s.keyFormat ?? (s.key === undefined || s.key === null ? 'none' : 'string'),
+    valueFormat: s.valueFormat ?? (s.value === null ? 'none' : 'string'),
+    key: s.key ?? undefined,
+    value: s.value ?? '',
+    headers: s.headers,
+    count: s.count,
+    records: s.records,
+    partitionMode: s.partitionMode ?? (s.partition !== undefined ? 'explicit' : 'any'),
+    partition: s.partition,
+    settings: { ...DEFAULT_PRODUCER_SETTINGS, ...s.settings },
+    sendStyle: s.sendStyle ?? 'synchronous',
+    transaction: s.transaction,
+  } as const;
+  const hooks = { onUnawaitedFailure: logUnawaitedFailure };
+  if (s.replyTopic) {
+    const { outcome, reply } = await requestReply(client, spec, { replyTopic: s.replyTopic, timeoutMs: s.replyTimeoutMs ?? 10_000 }, hooks);
+    log().info(describeOutcome(outcome));
+    return { ...outcome, ok: true, reply };
+  }
+  const outcome = await produce(client, spec, hooks);
+  log().info(describeOutcome(outcome));
+  return { ...outcome, ok: true };
+}

@@ -1,0 +1,142 @@
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { KafkaClient } from '../../src/core/kafka/client';
+import { createTopic } from '../../src/core/kafka/producer';
+import type { ProduceCommandResult, ProduceCommandSpec } from '../../src/host/produce/produceRunner';
+import { kcatRead } from '../support/produceTools';
+import { testBroker, type BrokerInfo } from '../support/testBroker';
+
+const EXTENSION_ID = 'kafka-workbench.kafka-workbench';
+const CONNECTION = 'it-produce';
+
+async function produceCmd(spec: Omit<ProduceCommandSpec, 'connectionName' | 'send'>): Promise<ProduceCommandResult> {
+  const result = await vscode.commands.executeCommand<ProduceCommandResult>('kafkaWorkbench.produceMessage', { connectionName: CONNECTION, send: true, ...spec });
+  assert.ok(result, 'produceMessage returns a result');
+  return result;
+}
+
+describe('Produce Message command in the real extension host', function () {
+  this.timeout(120_000);
+  let broker: BrokerInfo;
+  let admin: KafkaClient;
+  const topics: string[] = [];
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+  async function newTopic(partitions: number): Promise<string> {
+    const name = `it-produce-${randomUUID().slice(0, 8)}`;
+    await createTopic(admin, name, partitions, 1);
+    topics.push(name);
+    return name;
+  }
+
+  before(async () => {
+    broker = await testBroker();
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    await vscode.commands.executeCommand('kafkaWorkbench.addConnection', { name: CONNECTION, bootstrapServers: [broker.bootstrap] });
+    admin = await KafkaClient.create(
+      { name: 'admin', clientId: 'it-produce-admin', bootstrapServers: [broker.bootstrap], sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
+      {},
+      { timeoutMs: 15_000 },
+    );
+    process.on('unhandledRejection', onUnhandled);
+  });
+
+  after(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await admin.withAdmin('delete', (a) => a.deleteTopics({ topics })).catch(() => undefined);
+    await admin.close();
+    await vscode.commands.executeCommand('kafkaWorkbench.removeConnection', CONNECTION, { confirmed: true });
+  });
+
+  it('sends a full spec without the form and returns each delivery report; kcat reads the same key, value and headers there', async () => {
+    const topic = await newTopic(3);
+    const result = await produceCmd({ topic, key: 'customer-7', value: '{"total": 42}', valueFormat: 'json', headers: { origin: 'extension-test' }, partitionMode: 'key-hash' });
+    assert.equal(result.ok, true, JSON.stringify(result));
+    if (!result.ok) return;
+    assert.equal(result.delivered, 1);
+    const report = result.reports[0];
+    assert.equal(report.status, 'delivered');
+    if (report.status !== 'delivered') return;
+    const read = await kcatRead(broker.bootstrap, topic);
+    assert.equal(read.length, 1);
+    assert.deepEqual(read[0], { partition: report.partition, offset: Number(report.offset), key: 'customer-7', value: '{"total": 42}', headers: 'origin=extension-test', timestamp: report.timestamp });
+  });
+
+  it('refuses an unknown topic (not created), a partition out of range and malformed JSON, each with its message', async () => {
+    const missing = `it-missing-${randomUUID().slice(0, 8)}`;
+    const unknown = await produceCmd({ topic: missing, value: 'x' });
+    assert.equal(unknown.ok, false);
+    if (!unknown.ok) {
+      assert.equal(unknown.reason, 'unknown-topic');
+      assert.match(unknown.message, /does not exist.*never created automatically/);
+    }
+    assert.equal((await admin.withAdmin('list', (a) => a.listTopics())).includes(missing), false);
+    const topic = await newTopic(2);
+    const range = await produceCmd({ topic, value: 'x', partition: 2 });
+    assert.equal(range.ok, false);
+    if (!range.ok) assert.match(range.message, /Partition 2 does not exist.*2 partitions \(valid: 0 to 1\)/);
+    const json = await produceCmd({ topic, value: '{"a":', valueFormat: 'json' });
+    assert.equal(json.ok, false);
+    if (!json.ok) assert.match(json.message, /not valid JSON \(line 1, column 6/);
+    const empty = await produceCmd({ topic: '', value: 'x' });
+    assert.equal(empty.ok, false);
+    if (!empty.ok) assert.match(empty.message, /topic name is empty/);
+  });
+
+  it('asynchronous and fire-and-forget bulk sends keep the extension host responsive; every async record gets its callback', async () => {
+    const topic = await newTopic(3);
+    let maxLag = 0;
+    let last = performance.now();
+    const probe = setInterval(() => {
+      const now = performance.now();
+      maxLag = Math.max(maxLag, now - last - 20);
+      last = now;
+    }, 20);
+    try {
+      const asyncRun = await produceCmd({ topic, value: 'async {{i}} {{uuid}}', count: 50_000, sendStyle: 'asynchronous', settings: { acks: 1 } });
+      assert.equal(asyncRun.ok, true);
+      if (asyncRun.ok) {
+        assert.equal(asyncRun.delivered, 50_000);
+        assert.equal(asyncRun.reports.length, 10_000, 'the outcome keeps the first 10,000 reports');
+        assert.ok(asyncRun.reports.every((r, i) => r.seq === i && r.status === 'delivered'));
+      }
+      const started = performance.now();
+      const fire = await produceCmd({ topic, value: 'fire {{i}}', count: 50_000, sendStyle: 'fire-and-forget', settings: { acks: 1 } });
+      const returnedAfter = performance.now() - started;
+      assert.equal(fire.ok, true);
+      if (fire.ok) assert.equal(fire.notAwaited, 50_000);
+      assert.ok(returnedAfter < 20_000, `fire-and-forget returned after ${returnedAfter} ms`);
+    } finally {
+      clearInterval(probe);
+    }
+    assert.ok(maxLag < 500, `the extension host's event loop stalled for ${Math.round(maxLag)} ms`);
+    let count = 0;
+    for (let i = 0; i < 40 && count < 100_000; i++) {
+      count = (await kcatRead(broker.bootstrap, topic)).length;
+      if (count < 100_000) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(count, 100_000);
+    assert.deepEqual(unhandled, []);
+  });
+
+  it('commits and aborts transactions, showing the transactional id; request/reply times out with a clear message when nobody answers', async () => {
+    const topic = await newTopic(1);
+    const replies = await newTopic(1);
+    const commit = await produceCmd({ topic, value: 'tx {{i}}', count: 3, transaction: 'commit' });
+    const abort = await produceCmd({ topic, value: 'aborted {{i}}', count: 2, transaction: 'abort' });
+    assert.ok(commit.ok && abort.ok);
+    if (!commit.ok || !abort.ok) return;
+    assert.equal(commit.transactionOutcome, 'committed');
+    assert.equal(abort.transactionOutcome, 'aborted');
+    assert.match(commit.transactionalId ?? '', /^kafka-workbench-/);
+    assert.deepEqual((await kcatRead(broker.bootstrap, topic, 'read_committed')).map((r) => r.value), ['tx 0', 'tx 1', 'tx 2']);
+    const rr = await produceCmd({ topic, value: 'ping', replyTopic: replies, replyTimeoutMs: 1500 });
+    assert.ok(rr.ok);
+    if (rr.ok) {
+      assert.equal(rr.reply?.ok, false);
+      if (rr.reply && !rr.reply.ok) assert.match(rr.reply.message, new RegExp(`No reply on "${replies}" with kafka_correlationId=[0-9a-f-]{36} within 1500 ms`));
+    }
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Every message between the consume viewer webview and the extension host. Types only; both bundles
+ * import it. The host keeps the records; the webview gets the count and the page of rows in view,
+ * batched on a timer, and the full record only when one is selected.
+ * Everything in a row or record came from Kafka: the webview renders it as text, never as HTML.
+ */
+
+export type CommitMode = 'automatic' | 'manual' | 'afterDisplay';
+
+export interface Row {
+  seq: number;
+  partition: number;
+  offset: string;
+  timestamp: number;
+  keyPreview: string | null;
+  valuePreview: string | null;
+  decodeError?: string;
+  headerCount: number;
+  valueBytes: number;
+}
+
+export interface DecodedText {
+  text: string;
+  format: string;
+  error?: string;
+}
+
+export interface RecordDetails {
+  seq: number;
+  topic: string;
+  partition: number;
+  offset: string;
+  timestamp: number;
+  key: DecodedText | null;
+  value: DecodedText | null;
+  headers: { key: string; value: DecodedText | null }[];
+  valueBytes: number;
+}
+
+export interface FilterValues {
+  /** Comma-separated partition numbers; empty: all. */
+  partitions: string;
+  key: string;
+  text: string;
+  regex: boolean;
+  /** ISO date-time or empty. */
+  from: string;
+  to: string;
+}
+
+export interface PartitionStatus {
+  partition: number;
+  low: string;
+  high: string;
+  position?: string;
+  committed?: string;
+  lag?: string;
+}
+
+export type ViewerState = 'starting' | 'live' | 'paused' | 'reconnecting' | 'stopped';
+
+export interface ViewerInit {
+  connectionName: string;
+  topic: string;
+  /** Human summary of the choices: start, partitions, group, isolation, formats. */
+  summary: string;
+  groupId?: string;
+  commitMode?: CommitMode;
+  capacity: number;
+  filter: FilterValues;
+}
+
+/** Webview → host. */
+export type ViewerRequest =
+  | { type: 'ready' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'clear' }
+  /** Without upTo: through the last record shown in every partition. */
+  | { type: 'commit'; upTo?: { partition: number; offset: string } }
+  | { type: 'filter'; filter: FilterValues }
+  | { type: 'select'; seq: number }
+  | { type: 'export' }
+  | { type: 'copy'; seq: number }
+  | { type: 'produceSimilar'; seq: number }
+  /** The rows the table shows (a screenful plus overscan); follow: stay on the newest rows. */
+  | { type: 'window'; from: number; size: number; follow: boolean }
+  /** The webview has drawn the update made at this seq (after-display commits go up to it). */
+  | { type: 'displayed'; upToSeq: number };
+
+/** Host → webview. */
+export type ViewerMessage =
+  | { type: 'init'; init: ViewerInit }
+  /**
+   * The table: `count` matching records, and rows from index `from` (the page in view). `dropped`
+   * rows left the front since the last update (the cap), so a scrolled view can keep its place.
+   */
+  | { type: 'view'; reset: boolean; count: number; dropped: number; from: number; rows: Row[]; upToSeq: number }
+  | {
+      type: 'stats';
+      state: ViewerState;
+      message?: string;
+      recordsPerSecond: number;
+      received: number;
+      buffered: number;
+      evicted: number;
+    }
+  | { type: 'partitions'; partitions: PartitionStatus[]; committedAt?: number }
+  | { type: 'details'; record: RecordDetails | undefined }
+  | { type: 'notice'; kind: 'info' | 'error'; text: string };

@@ -1,0 +1,137 @@
+/**
+ * Every message between the Produce Message webview and the extension host. Types only; both
+ * bundles import this file. Record keys, values and headers travel as plain strings and the
+ * webview shows them as text only.
+ */
+
+export type KeyFormatChoice = 'none' | 'string' | 'json';
+export type ValueFormatChoice = 'string' | 'json' | 'avro' | 'none';
+export type PartitionModeChoice = 'any' | 'key-hash' | 'explicit';
+export type SendStyleChoice = 'synchronous' | 'asynchronous' | 'fire-and-forget';
+export type AcksChoice = '0' | '1' | 'all';
+export type TransactionChoice = 'none' | 'commit' | 'abort';
+export type SourceChoice = 'template' | 'file';
+
+export interface HeaderRow {
+  name: string;
+  value: string;
+}
+
+/** The form as typed; numbers stay strings so the host can say which one is wrong. */
+export interface ProduceFormValues {
+  connection: string;
+  topic: string;
+  keyFormat: KeyFormatChoice;
+  key: string;
+  valueFormat: ValueFormatChoice;
+  value: string;
+  headers: HeaderRow[];
+  partitionMode: PartitionModeChoice;
+  partition: string;
+  source: SourceChoice;
+  count: string;
+  recordsFile: string;
+  sendStyle: SendStyleChoice;
+  transaction: TransactionChoice;
+  acks: AcksChoice;
+  idempotent: boolean;
+  maxInFlightRequests: string;
+  compression: string;
+  lingerMs: string;
+  batchSize: string;
+  requestTimeoutMs: string;
+  retries: string;
+  /** Request/reply: empty for a plain send. */
+  replyTopic: string;
+  replyTimeoutMs: string;
+}
+
+export type FormField = keyof ProduceFormValues;
+export type FieldErrors = Partial<Record<FormField, string>>;
+
+export type ReportStatus = 'delivered' | 'unacknowledged' | 'not-awaited' | 'failed';
+
+/** One row of the delivery log. */
+export interface ReportView {
+  runId: number;
+  seq: number;
+  status: ReportStatus;
+  topic: string;
+  partition: number;
+  offset?: string;
+  timestamp: number;
+  timestampType?: string;
+  latencyMs: number;
+  key: string | null;
+  value: string | null;
+  errorName?: string;
+  errorMessage?: string;
+  hint?: string;
+}
+
+export interface RunSummary {
+  runId: number;
+  topic: string;
+  sendStyle: SendStyleChoice;
+  total: number;
+  delivered: number;
+  unacknowledged: number;
+  notAwaited: number;
+  failed: number;
+  /** Of the failed: never handed to the producer (cancelled, or stopped after the broker went away). */
+  notSent: number;
+  cancelled: boolean;
+  elapsedMs: number;
+  recordsPerSecond: number;
+  transactionalId?: string;
+  transactionOutcome?: 'committed' | 'aborted';
+  notes: string[];
+}
+
+export interface ProgressView {
+  runId: number;
+  total: number;
+  handedOver: number;
+  delivered: number;
+  failed: number;
+  recordsPerSecond: number;
+  elapsedMs: number;
+}
+
+export interface TopicChoice {
+  name: string;
+  partitions: number;
+}
+
+/** Webview → host. */
+export type ProduceRequest =
+  | { type: 'ready' }
+  | { type: 'loadTopics'; connection: string }
+  | { type: 'preview'; requestId: number; values: ProduceFormValues }
+  | { type: 'send'; requestId: number; values: ProduceFormValues }
+  | { type: 'cancel'; runId: number }
+  | { type: 'createTopic'; requestId: number; connection: string; topic: string; partitions: string }
+  | { type: 'pickFile'; requestId: number }
+  | { type: 'openRecord'; topic: string; partition: number; offset: string };
+
+/** Host → webview. */
+export type ProduceMessage =
+  | {
+      type: 'init';
+      connections: string[];
+      values: ProduceFormValues;
+      compressions: string[];
+      valueFormats: ValueFormatChoice[];
+    }
+  | { type: 'prefill'; values: ProduceFormValues }
+  | { type: 'topics'; connection: string; topics: TopicChoice[]; error?: string }
+  /** Where the record would go, and settings that contradict each other, before anything is sent. */
+  | { type: 'preview'; requestId: number; text: string; errors: FieldErrors }
+  | { type: 'started'; requestId: number; runId: number; transactionalId?: string; total: number; notes: string[] }
+  | { type: 'rejected'; requestId: number; message: string; errors: FieldErrors; unknownTopic?: string }
+  | { type: 'progress'; progress: ProgressView }
+  | { type: 'reports'; reports: ReportView[] }
+  | { type: 'done'; summary: RunSummary }
+  | { type: 'reply'; runId: number; ok: boolean; text: string; value?: string; headers?: Record<string, string> }
+  | { type: 'topicCreated'; requestId: number; ok: boolean; text: string }
+  | { type: 'filePicked'; requestId: number; path?: string };
