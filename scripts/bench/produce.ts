@@ -160,7 +160,9 @@ async function main(): Promise<void> {
       await run('kcat', ['-P', '-b', bootstrap, '-t', topic, '-p', '0', '-X', 'acks=1', '-l', file], { maxBuffer: 64 * 1024 * 1024 });
       const seconds = (performance.now() - t0) / 1000;
       const { stdout } = await run('kcat', ['-V']);
-      results.push({ name: `kcat -P (${stdout.split('\n')[0].trim()})`, seconds, recordsPerSecond: N / seconds, written: await endOffset(client, topic), note: 'librdkafka defaults, includes process start' });
+      const version = /Version (\S+)/.exec(stdout)?.[1] ?? '?';
+      const librdkafka = /librdkafka (\S+)/.exec(stdout)?.[1];
+      results.push({ name: `kcat -P ${version}${librdkafka ? ` (librdkafka ${librdkafka})` : ''}`, seconds, recordsPerSecond: N / seconds, written: await endOffset(client, topic), note: 'librdkafka defaults, includes process start' });
     }
 
     // 4. Kafka's ProducerPerformance (Java client).

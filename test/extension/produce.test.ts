@@ -139,4 +139,17 @@ describe('Produce Message command in the real extension host', function () {
       if (rr.reply && !rr.reply.ok) assert.match(rr.reply.message, new RegExp(`No reply on "${replies}" with kafka_correlationId=[0-9a-f-]{36} within 1500 ms`));
     }
   });
+
+  it('"Produce similar" (a record with key, value and a header list) and a tree node open the pre-filled form instead of sending', async () => {
+    const topic = await newTopic(1);
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'Produce Message');
+    const similar = await vscode.commands.executeCommand('kafkaWorkbench.produceMessage', { connectionName: CONNECTION, topic, partition: 0, key: 'k', value: '{"a":1}', headers: [{ key: 'h', value: 'v' }] });
+    assert.equal(similar, undefined, 'a pre-fill returns nothing: the form is open');
+    for (let i = 0; i < 50 && tabs().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(tabs().length, 1, 'the Produce Message panel is open');
+    await vscode.commands.executeCommand('kafkaWorkbench.produceMessage', { connectionName: CONNECTION, topic: { name: topic, partitions: 1 } });
+    assert.equal(tabs().length, 1, 'one panel, pre-filled again');
+    assert.equal((await kcatRead(broker.bootstrap, topic)).length, 0, 'nothing was sent');
+    await vscode.window.tabGroups.close(tabs());
+  });
 });
