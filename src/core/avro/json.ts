@@ -9,7 +9,7 @@
 //   - logical types: see logicalTypes.ts (decimal as "12.34", timestamp-millis as ISO-8601 or ms,
 //     date as "YYYY-MM-DD", uuid as text).
 import type { Type, types } from 'avsc';
-import { formatPath, JsonSyntaxError, parseLocatedJson, type JsonPath, type TextPosition } from './jsonLocations';
+import { formatPath, JsonSyntaxError, parseLocatedJson, type JsonPath, type TextPosition } from '../json/locatedJson';
 import { isJsonLogicalType } from './logicalTypes';
 import type { AvroSchema } from './schema';
 

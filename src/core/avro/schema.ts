@@ -1,7 +1,7 @@
 // Avro schemas (.avsc, or a Schema Registry's schema string) parsed with avsc, with errors that say
 // what is wrong and where, so the host can show them as diagnostics on the .avsc file.
 import { Type, type Schema } from 'avsc';
-import { formatPath, JsonSyntaxError, parseLocatedJson, type JsonPath, type LocatedJson, type TextPosition } from './jsonLocations';
+import { formatPath, JsonSyntaxError, parseLocatedJson, type JsonPath, type LocatedJson, type TextPosition } from '../json/locatedJson';
 import { AVRO_LOGICAL_TYPES } from './logicalTypes';
 
 export interface AvroSchema {

@@ -1,3 +1,5 @@
+import { JsonSyntaxError, parseLocatedJson } from '../json/locatedJson';
+
 /**
  * Turning what the user typed into record bytes. One {@link Serializer} per format; Avro joins
  * later by registering a factory for 'avro' (the form already lists the format it is given), so
@@ -30,111 +32,14 @@ type Factory = (options: SerializerOptions) => Serializer;
 const none: Serializer = { format: 'none', serialize: () => null };
 const utf8: Serializer = { format: 'string', serialize: (text) => Buffer.from(text, 'utf8') };
 
-/**
- * Where a JSON text fails, as "line L, column C: reason" so the form can point at it. Node's own
- * messages do not always carry a position, so a small scanner finds it (JSON.parse still decides).
- */
+/** Where a JSON text fails, as "line L, column C: reason" so the form can point at it. */
 export function jsonProblem(text: string): string | undefined {
   try {
-    JSON.parse(text);
+    parseLocatedJson(text);
     return undefined;
   } catch (e) {
-    const at = jsonErrorOffset(text);
-    const before = text.slice(0, at);
-    const line = before.split('\n').length;
-    const column = at - before.lastIndexOf('\n');
-    const found = at >= text.length ? 'the text ends too early' : `unexpected ${JSON.stringify(text[at])}`;
-    return `line ${line}, column ${column}: ${found}${(e as Error).message.startsWith('Unexpected') ? '' : ` (${(e as Error).message})`}`;
-  }
-}
-
-/** Offset of the first character a JSON parser would reject (text.length when it ends early). */
-function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const literal = (word: string) => {
-    for (const ch of word) {
-      if (text[i] !== ch) fail();
-      i++;
-    }
-  };
-  const string = () => {
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text.charCodeAt(i) < 0x20) fail();
-      if (text[i] === '\\') {
-        i++;
-        if (text[i] === 'u') {
-          for (let k = 1; k <= 4; k++) {
-            if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
-              i += k;
-              fail();
-            }
-          }
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
-      }
-      i++;
-    }
-    if (i >= text.length) fail();
-    i++;
-  };
-  const number = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!m || m[0] === '' || m[0] === '-') fail();
-    i += m![0].length;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
-      }
-    }
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
-    fail();
-  };
-  try {
-    value();
-    ws();
-    return i < text.length ? i : text.length;
-  } catch (at) {
-    return Math.min(typeof at === 'number' ? at : 0, text.length);
+    if (e instanceof JsonSyntaxError) return `line ${e.position.line}, column ${e.position.column}: ${e.reason}`;
+    throw e;
   }
 }
 
