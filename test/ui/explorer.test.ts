@@ -54,9 +54,15 @@ describe('Topic explorer (UI)', function () {
     await treeItem(page, 'Topics').waitFor({ state: 'visible', timeout: 30_000 });
 
     await runCommand(page, 'Kafka: Create Topic…');
-    await answerQuickInput(page, topic);
-    await answerQuickInput(page, '4');
-    await answerQuickInput(page, '1');
+    // Each step waits for its own title: the widget is reused, and its value is set as it shows.
+    const step = async (title: string, text: string) => {
+      await quickInput(page).locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible' });
+      await answerQuickInput(page, text);
+    };
+    await step('(1/4): name', topic);
+    await step('(2/4): partitions', '4');
+    await step('(3/4): replication factor', '1');
+    await quickInput(page).locator('.quick-input-title', { hasText: '(4/4)' }).waitFor({ state: 'visible' });
     await quickInput(page).locator('.quick-input-box input').press('Enter'); // no extra configs
     await quickInput(page).waitFor({ state: 'hidden' });
 
