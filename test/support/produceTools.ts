@@ -72,3 +72,21 @@ export function pythonResponder(bootstrap: string, requestTopic: string, timeout
   ].join('\n');
   return run(python(), ['-c', script], { timeout: timeoutMs + 10_000 }).then(() => undefined);
 }
+
+/** Record values as kcat reads them, byte for byte (`%S` is the value's length, so binary is safe). */
+export function kcatValues(bootstrap: string, topic: string): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    execFile('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%S:%s'], { encoding: 'buffer', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
+      if (err) return reject(err);
+      const values: Buffer[] = [];
+      let at = 0;
+      while (at < stdout.length) {
+        const colon = stdout.indexOf(0x3a, at);
+        const length = Number(stdout.subarray(at, colon).toString('latin1'));
+        values.push(stdout.subarray(colon + 1, colon + 1 + length));
+        at = colon + 1 + length;
+      }
+      resolve(values);
+    });
+  });
+}

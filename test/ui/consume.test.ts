@@ -24,7 +24,8 @@ describe('Consume viewer (UI)', function () {
   this.timeout(240_000);
   let wb: Workbench | undefined;
   let broker: BrokerInfo;
-  const topic = uniqueTopic('ui-consume');
+  // Named to sort first: the shared broker holds other tests' topics, and the tree renders only visible rows.
+  const topic = uniqueTopic('a-ui-consume');
   const xssTopic = uniqueTopic('ui-xss');
   const bigTopic = uniqueTopic('ui-big');
   const CAP = 20_000;
@@ -64,11 +65,23 @@ describe('Consume viewer (UI)', function () {
     await treeItem(page, 'Topics').click();
     const row = treeItem(page, topic);
     await row.waitFor({ state: 'visible', timeout: 30_000 });
-    await row.click({ button: 'right' });
-    await page.locator('.context-view .action-label').filter({ hasText: 'Consume from Offset…' }).click();
+    // The tree may re-render under the pointer while topics load; a menu that closed without
+    // running the command is opened again (at most three times).
+    for (let attempt = 1; ; attempt++) {
+      await row.click({ button: 'right' });
+      const item = page.locator('.context-view .action-label').filter({ hasText: 'Consume from Offset…' });
+      await item.waitFor({ state: 'visible', timeout: 10_000 });
+      await item.click();
+      try {
+        await quickInput(page).waitFor({ state: 'visible', timeout: 10_000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await page.keyboard.press('Escape');
+      }
+    }
 
     // Partitions (all, preselected), start, group, commit mode, isolation, deserializers.
-    await quickInput(page).waitFor({ state: 'visible' });
     await quickInput(page).locator('.quick-input-box input').press('Enter');
     await pickQuickItem(page, 'Earliest');
     await pickQuickItem(page, `kafka-workbench-${topic}`);
@@ -93,7 +106,7 @@ describe('Consume viewer (UI)', function () {
     await frame.locator('#commit').click();
     await frame.locator('#notice', { hasText: 'Committed: partition 0 → 10, partition 1 → 11' }).waitFor({ timeout: 15_000 });
     const p1 = frame.locator('#partitions tr[data-partition="1"] td');
-    await frame.locator('#partitions', { hasText: 'committed at' }).waitFor({ timeout: 10_000 });
+    await frame.locator('#partitions', { hasText: 'last commit confirmed at' }).waitFor({ timeout: 10_000 });
     assert.deepEqual((await p1.allInnerTexts()).map((t) => t.trim()), ['1', '0', '11', '11', '11', '0']);
 
     // Details of a selected record.

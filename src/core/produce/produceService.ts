@@ -24,6 +24,8 @@ import {
 import type { RecordInput } from './recordFile';
 import { compileTemplate, TemplateError, type CompiledTemplate } from './template';
 import { SerializationError, serializerFor, type KeyFormat, type Serializer, type ValueFormat } from './serializers';
+// Registers the 'avro' format with the serializers.
+import './avroSerializer';
 
 export type PartitionMode = 'any' | 'key-hash' | 'explicit';
 export type SendStyle = 'fire-and-forget' | 'synchronous' | 'asynchronous';
@@ -32,8 +34,10 @@ export interface ProduceSpec {
   topic: string;
   keyFormat: KeyFormat;
   valueFormat: ValueFormat;
-  /** Avro schema, for the Avro format (a later issue). */
+  /** Avro schema text, for the Avro format. */
   schema?: string;
+  /** Avro in the Confluent wire format: the registry's id of `schema` (resolved before sending); raw Avro without it. */
+  schemaId?: number;
   /** Key, value and header values are templates ({{i}}, {{uuid}}...) rendered for each record. */
   key?: string;
   value: string;
@@ -159,7 +163,7 @@ class RecordBuilder {
     private readonly topic: TopicInfo,
   ) {
     this.keySer = serializerFor(spec.keyFormat);
-    this.valueSer = serializerFor(spec.valueFormat, { schema: spec.schema });
+    this.valueSer = serializerFor(spec.valueFormat, { schema: spec.schema, schemaId: spec.schemaId });
   }
 
   // The same text (a constant template) is serialized once; kafkajs only reads the buffers.
@@ -255,7 +259,13 @@ export async function prepareProduce(client: KafkaClient, spec: ProduceSpec): Pr
   const source = sourceOf(spec);
   if (source.total === 0) throw new KafkaWorkbenchError('There are no records to send.', 'invalid-input');
   const topic = await describeTopicForProduce(client, spec.topic.trim());
-  const builder = new RecordBuilder({ ...spec, topic: topic.name }, topic);
+  let builder: RecordBuilder;
+  try {
+    builder = new RecordBuilder({ ...spec, topic: topic.name }, topic);
+  } catch (e) {
+    if (e instanceof SerializationError) throw new KafkaWorkbenchError(e.message, 'invalid-input');
+    throw e;
+  }
   const first = builder.build(source.at(0), 0);
   if (!('topic' in first)) throw new KafkaWorkbenchError(first.message, 'invalid-input', first.name);
   const notes: string[] = [];

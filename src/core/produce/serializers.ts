@@ -1,9 +1,8 @@
 import { JsonSyntaxError, parseLocatedJson } from '../json/locatedJson';
 
 /**
- * Turning what the user typed into record bytes. One {@link Serializer} per format; Avro joins
- * later by registering a factory for 'avro' (the form already lists the format it is given), so
- * nothing else changes when it arrives.
+ * Turning what the user typed into record bytes. One {@link Serializer} per format; Avro registers
+ * its factory for 'avro' from avroSerializer.ts (the form lists the formats it is given).
  */
 
 export type KeyFormat = 'none' | 'string' | 'json';
@@ -22,9 +21,10 @@ export interface Serializer {
   serialize(text: string): Buffer | null;
 }
 
-/** Options a format may need (Avro: the schema). */
+/** Options a format may need (Avro: the schema, and the registry's id of it for the Confluent wire format). */
 export interface SerializerOptions {
   schema?: string;
+  schemaId?: number;
 }
 
 type Factory = (options: SerializerOptions) => Serializer;

@@ -8,6 +8,7 @@ import type { ProduceFormValues, ProduceMessage, ProduceRequest, ReportView, Run
 import type { ConnectionManager } from '../connections/connectionManager';
 import { log } from '../log';
 import { webviewHtml, webviewRoots } from '../webviews/webviewHtml';
+import { AvroChoiceError, avroChoiceFromForm, checkAvroValue, pickSchemaFile, withAvroSchema } from './avroValue';
 import { settingsFromForm, specFromForm } from './produceForm';
 import { connectedClient, describeOutcome, logUnawaitedFailure } from './produceRunner';
 
@@ -152,6 +153,16 @@ export class ProducePanel {
         this.post({ type: 'filePicked', requestId: m.requestId, path: files?.[0]?.fsPath });
         break;
       }
+      case 'pickSchema': {
+        const file = await pickSchemaFile('Schema of the value');
+        this.post({ type: 'schemaPicked', requestId: m.requestId, path: file && vscode.workspace.asRelativePath(file) });
+        break;
+      }
+      case 'checkAvro': {
+        const result = await checkAvroValue(this.manager, m.values);
+        this.post({ type: 'avroCheck', requestId: m.requestId, ...result });
+        break;
+      }
       case 'openRecord':
         await this.openRecord(m.topic, m.partition, m.offset);
         break;
@@ -177,6 +188,22 @@ export class ProducePanel {
       this.post({ type: 'topics', connection, topics });
     } catch (e) {
       this.post({ type: 'topics', connection, topics: [], error: e instanceof Error ? e.message : String(e) });
+    }
+    await this.sendRegistry(connection);
+  }
+
+  /** The connection's registry subjects, for the Avro schema source; a connection without one says so. */
+  private async sendRegistry(connection: string): Promise<void> {
+    const profile = this.manager.profiles().find((p) => p.name === connection);
+    if (!profile?.schemaRegistry) {
+      this.post({ type: 'registry', connection, subjects: [], error: 'this connection has no Schema Registry' });
+      return;
+    }
+    try {
+      const registry = await this.manager.registry(connection);
+      this.post({ type: 'registry', connection, url: registry?.url, subjects: (await registry?.listSubjects()) ?? [] });
+    } catch (e) {
+      this.post({ type: 'registry', connection, url: profile.schemaRegistry.url, subjects: [], error: e instanceof Error ? e.message : String(e) });
     }
   }
 
@@ -210,7 +237,8 @@ export class ProducePanel {
   }
 
   private async send(requestId: number, values: ProduceFormValues): Promise<void> {
-    const { spec, errors, replyTopic, replyTimeoutMs } = await specFromForm(values);
+    const { spec: formSpec, errors, replyTopic, replyTimeoutMs } = await specFromForm(values);
+    let spec = formSpec;
     if (!spec) {
       this.post({ type: 'rejected', requestId, message: 'Fix the fields marked above, then send again.', errors });
       return;
@@ -220,10 +248,16 @@ export class ProducePanel {
     let client;
     try {
       client = await connectedClient(this.manager, values.connection);
+      if (spec.valueFormat === 'avro') spec = await withAvroSchema(this.manager, client, values.connection, spec, avroChoiceFromForm(values));
       if (!replyTopic) prepared = await prepareProduce(client, spec);
     } catch (e) {
       const unknownTopic = e instanceof KafkaWorkbenchError && e.reason === 'unknown-topic' ? spec.topic : undefined;
-      const field = unknownTopic || /topic/i.test(String((e as Error).message).slice(0, 40)) ? 'topic' : undefined;
+      const field =
+        e instanceof AvroChoiceError
+          ? e.field
+          : e instanceof KafkaWorkbenchError && e.detail === 'SERIALIZATION_ERROR'
+            ? / the key is /.test(e.message) ? 'key' : 'value'
+            : unknownTopic || /topic/i.test(String((e as Error).message).slice(0, 40)) ? 'topic' : undefined;
       this.post({ type: 'rejected', requestId, message: (e as Error).message, errors: field ? { [field]: (e as Error).message } : {}, unknownTopic });
       return;
     }

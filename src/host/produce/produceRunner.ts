@@ -5,12 +5,13 @@
 import type { KafkaClient } from '../../core/kafka/client';
 import { KafkaWorkbenchError, type FailureCause } from '../../core/kafka/errors';
 import { DEFAULT_PRODUCER_SETTINGS, type ProducerSettings } from '../../core/kafka/producer';
-import { produce, requestReply, type PartitionMode, type ProduceOutcome, type RecordReport, type ReplyOutcome, type SendStyle } from '../../core/produce/produceService';
+import { produce, requestReply, type PartitionMode, type ProduceSpec, type ProduceOutcome, type RecordReport, type ReplyOutcome, type SendStyle } from '../../core/produce/produceService';
 import type { RecordInput } from '../../core/produce/recordFile';
 import type { KeyFormat, ValueFormat } from '../../core/produce/serializers';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { showError } from '../commands';
 import { log } from '../log';
+import { withAvroSchema, type AvroValueChoice } from './avroValue';
 
 /** A produce given in full: the command sends it without opening the form. */
 export interface ProduceCommandSpec {
@@ -23,6 +24,8 @@ export interface ProduceCommandSpec {
   headers?: Record<string, string>;
   keyFormat?: KeyFormat;
   valueFormat?: ValueFormat;
+  /** With valueFormat 'avro': the schema (an .avsc file or a registry subject) and the encoding. */
+  avro?: AvroValueChoice;
   partition?: number;
   partitionMode?: PartitionMode;
   count?: number;
@@ -84,7 +87,7 @@ export async function runProduceSpec(manager: ConnectionManager, s: ProduceComma
 
 async function sendSpec(manager: ConnectionManager, s: ProduceCommandSpec): Promise<ProduceCommandResult> {
   const client = await connectedClient(manager, s.connectionName);
-  const spec = {
+  const plain: ProduceSpec = {
     topic: s.topic,
     keyFormat: s.keyFormat ?? (s.key === undefined || s.key === null ? 'none' : 'string'),
     valueFormat: s.valueFormat ?? (s.value === null ? 'none' : 'string'),
@@ -98,7 +101,8 @@ async function sendSpec(manager: ConnectionManager, s: ProduceCommandSpec): Prom
     settings: { ...DEFAULT_PRODUCER_SETTINGS, ...s.settings },
     sendStyle: s.sendStyle ?? 'synchronous',
     transaction: s.transaction,
-  } as const;
+  };
+  const spec = plain.valueFormat === 'avro' ? await withAvroSchema(manager, client, s.connectionName, plain, s.avro ?? {}) : plain;
   const hooks = { onUnawaitedFailure: logUnawaitedFailure };
   if (s.replyTopic) {
     const { outcome, reply } = await requestReply(client, spec, { replyTopic: s.replyTopic, timeoutMs: s.replyTimeoutMs ?? 10_000 }, hooks);

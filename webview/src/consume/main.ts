@@ -251,7 +251,10 @@ function onView(m: Extract<ViewerMessage, { type: 'view' }>): void {
   if (m.upToSeq >= 0) post({ type: 'displayed', upToSeq: m.upToSeq });
 }
 
+let lastCommitAt: number | undefined;
+
 function showPartitions(partitions: PartitionStatus[], committedAt?: number): void {
+  if (committedAt) lastCommitAt = committedAt;
   const table = el('table');
   const headRow = el('tr');
   for (const h of ['partition', 'earliest', 'latest', 'position', 'committed', 'lag']) headRow.append(el('th', { text: h }));
@@ -265,7 +268,7 @@ function showPartitions(partitions: PartitionStatus[], committedAt?: number): vo
   const caption = el('div', {
     className: 'muted',
     text: init?.groupId
-      ? `Group ${init.groupId}${committedAt ? ` · committed at ${new Date(committedAt).toLocaleTimeString()}` : ''}`
+      ? `Group ${init.groupId}${lastCommitAt ? ` · last commit confirmed at ${new Date(lastCommitAt).toLocaleTimeString()}` : ''}`
       : 'No group: nothing is committed; lag counts from this viewer’s position.',
   });
   partitionsBox.replaceChildren(caption, table);

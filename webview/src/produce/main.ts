@@ -1,6 +1,9 @@
 import { button, checkbox, dropdown, setChoices, statusLine, textArea, textField, type Field } from '../components/controls';
 import { onHostMessage, vscodeApi } from '../components/vscodeApi';
 import type {
+  AvroEncodingChoice,
+  AvroSourceChoice,
+  AvroStrategyChoice,
   FieldErrors,
   HeaderRow,
   ProduceFormValues,
@@ -29,7 +32,14 @@ const f = {
   keyFormat: dropdown({ id: 'keyFormat', label: 'Key', choices: [ { value: 'none', label: 'No key' }, { value: 'string', label: 'String' }, { value: 'json', label: 'JSON' } ] }),
   key: textField({ id: 'key', label: 'Key text', placeholder: 'order-{{i}}' }),
   valueFormat: dropdown<ValueFormatChoice>({ id: 'valueFormat', label: 'Value format', choices: [] }),
-  value: textArea({ id: 'value', label: 'Value', rows: 6, hint: 'Placeholders: {{i}} {{uuid}} {{timestamp}} {{random.int(1,100)}} {{random.float(0,1)}} {{random.pick(a,b)}} {{random.string(8)}} {{random.bool}}' }),
+  avroSource: dropdown<AvroSourceChoice>({ id: 'avroSource', label: 'Avro schema from', choices: [ { value: 'file', label: 'A workspace .avsc file' }, { value: 'registry', label: 'A Schema Registry subject (latest version)' } ] }),
+  avroSchemaFile: textField({ id: 'avroSchemaFile', label: 'Schema file (.avsc)', placeholder: 'schemas/order.avsc' }),
+  avroSubject: textField({ id: 'avroSubject', label: 'Subject', placeholder: 'orders-value' }),
+  avroSubjectPick: dropdown<string>({ id: 'avroSubjectPick', label: 'Subjects in the registry', choices: [] }),
+  avroEncoding: dropdown<AvroEncodingChoice>({ id: 'avroEncoding', label: 'Avro encoding', choices: [ { value: 'raw', label: 'Raw Avro binary' }, { value: 'confluent', label: 'Confluent wire format (magic byte + schema id; needs a Schema Registry)' } ] }),
+  avroStrategy: dropdown<AvroStrategyChoice>({ id: 'avroStrategy', label: 'Subject name strategy', choices: [ { value: 'TopicNameStrategy', label: 'TopicNameStrategy (<topic>-value)' }, { value: 'RecordNameStrategy', label: 'RecordNameStrategy (<record full name>)' }, { value: 'TopicRecordNameStrategy', label: 'TopicRecordNameStrategy (<topic>-<record full name>)' } ] }),
+  avroAutoRegister: checkbox({ id: 'avroAutoRegister', label: 'Register the schema when the subject does not have it' }),
+  value: textArea({ id: 'value', label: 'Value', rows: 6, hint: 'Placeholders: {{i}} {{uuid}} {{timestamp}} {{random.int(1,100)}} {{random.float(0,1)}} {{random.pick(a,b)}} {{random.string(8)}} {{random.bool}}. Avro: JSON with unions as {"string": "x"}, decimals as "12.34", timestamp-millis as ISO-8601.' }),
   partitionMode: dropdown({ id: 'partitionMode', label: 'Partition', choices: [ { value: 'any', label: 'Any (round-robin)' }, { value: 'key-hash', label: 'By key hash (Java murmur2)' }, { value: 'explicit', label: 'Explicit number' } ] }),
   partition: textField({ id: 'partition', label: 'Partition number' }),
   source: dropdown({ id: 'source', label: 'Records', choices: [ { value: 'template', label: 'From the key/value above (templates)' }, { value: 'file', label: 'From a JSON array / JSON Lines file' } ] }),
@@ -109,6 +119,8 @@ createBox.append(createText, createPartitions.root, createButton);
 const sendButton = button({ id: 'send', label: 'Send', onClick: () => send() });
 const cancelButton = button({ id: 'cancelRun', label: 'Cancel', secondary: true, onClick: () => currentRun !== undefined && post({ type: 'cancel', runId: currentRun }) });
 const browseButton = button({ id: 'browseFile', label: 'Browse…', secondary: true, onClick: () => post({ type: 'pickFile', requestId: nextRequestId++ }) });
+const browseSchemaButton = button({ id: 'browseSchema', label: 'Choose…', secondary: true, onClick: () => post({ type: 'pickSchema', requestId: nextRequestId++ }) });
+const registryInfo = statusLine('registryInfo');
 
 const logFilter = dropdown({ id: 'logFilter', label: 'Show', choices: [ { value: 'all', label: 'All' }, { value: 'delivered', label: 'Delivered' }, { value: 'failed', label: 'Failed' }, { value: 'other', label: 'Not confirmed (acks=0, fire-and-forget)' } ] });
 const log = document.createElement('div');
@@ -118,7 +130,7 @@ const MAX_ROWS = 1000;
 
 function values(): ProduceFormValues {
   const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(f)) if (key !== 'topicPick') out[key] = (field as Field<unknown>).get();
+  for (const [key, field] of Object.entries(f)) if (key !== 'topicPick' && key !== 'avroSubjectPick') out[key] = (field as Field<unknown>).get();
   out.headers = headerRows.map((h) => ({ name: h.name.get(), value: h.value.get() }));
   return out as unknown as ProduceFormValues;
 }
@@ -148,10 +160,27 @@ function updateVisibility(): void {
   browseButton.hidden = !file;
   f.replyTimeoutMs.setVisible(f.replyTopic.get().trim() !== '');
   f.value.setVisible(f.valueFormat.get() !== 'none');
+  const avro = f.valueFormat.get() === 'avro';
+  const fromFile = f.avroSource.get() !== 'registry';
+  const wire = f.avroEncoding.get() === 'confluent';
+  f.avroSource.setVisible(avro);
+  f.avroSchemaFile.setVisible(avro && fromFile);
+  f.avroSubject.setVisible(avro && !fromFile);
+  f.avroSubjectPick.setVisible(avro && !fromFile);
+  f.avroEncoding.setVisible(avro);
+  // A registry subject's schema already has its id; the strategy and registering only matter for a file.
+  f.avroStrategy.setVisible(avro && fromFile && wire);
+  f.avroAutoRegister.setVisible(avro && fromFile && wire);
+  registryInfo.root.hidden = !avro;
 }
 
 /** JSON checked as you type; placeholders count as a number so a template like {"n": {{i}}} passes. */
 function checkValue(): void {
+  if (f.valueFormat.get() === 'avro') {
+    requestAvroCheck();
+    return;
+  }
+  avroCheckedInput = '';
   if (f.valueFormat.get() !== 'json' || f.source.get() === 'file') {
     valueCheck.show('', 'info');
     return;
@@ -163,6 +192,24 @@ function checkValue(): void {
   } catch (e) {
     valueCheck.show(`Not valid JSON: ${(e as Error).message}`, 'error');
   }
+}
+
+// The host checks Avro values (it has the schema); only the newest answer is shown.
+let avroTimer: ReturnType<typeof setTimeout> | undefined;
+let avroCheckId = 0;
+let avroCheckedInput = '';
+function requestAvroCheck(): void {
+  const v = values();
+  // 'change' fires again on blur with nothing changed: keep the answer already shown.
+  const input = JSON.stringify([v.connection, v.source, v.value, v.avroSource, v.avroSchemaFile, v.avroSubject]);
+  if (input === avroCheckedInput) return;
+  avroCheckedInput = input;
+  clearTimeout(avroTimer);
+  valueCheck.show('Checking against the schema…', 'busy');
+  avroTimer = setTimeout(() => {
+    avroCheckId = nextRequestId++;
+    post({ type: 'checkAvro', requestId: avroCheckId, values: values() });
+  }, 200);
 }
 
 let previewTimer: ReturnType<typeof setTimeout> | undefined;
@@ -250,6 +297,7 @@ function render(): void {
   heading.textContent = 'Produce Message';
   const fileRow = f.recordsFile.root;
   fileRow.append(browseButton);
+  f.avroSchemaFile.root.append(browseSchemaButton);
   const settings = document.createElement('details');
   const summaryEl = document.createElement('summary');
   summaryEl.textContent = 'Producer settings';
@@ -266,6 +314,14 @@ function render(): void {
     f.keyFormat.root,
     f.key.root,
     f.valueFormat.root,
+    f.avroSource.root,
+    f.avroSchemaFile.root,
+    f.avroSubject.root,
+    f.avroSubjectPick.root,
+    registryInfo.root,
+    f.avroEncoding.root,
+    f.avroStrategy.root,
+    f.avroAutoRegister.root,
     f.value.root,
     valueCheck.root,
     headerList,
@@ -298,8 +354,14 @@ function render(): void {
       requestPreview();
     }
   });
-  for (const field of [f.keyFormat, f.partitionMode, f.source, f.replyTopic, f.valueFormat]) field.onChange(updateVisibility);
-  for (const field of [f.value, f.valueFormat, f.source]) field.onChange(checkValue);
+  for (const field of [f.keyFormat, f.partitionMode, f.source, f.replyTopic, f.valueFormat, f.avroSource, f.avroEncoding]) field.onChange(updateVisibility);
+  for (const field of [f.value, f.valueFormat, f.source, f.connection, f.avroSource, f.avroSchemaFile, f.avroSubject]) field.onChange(checkValue);
+  f.avroSubjectPick.onChange(() => {
+    if (f.avroSubjectPick.get()) {
+      f.avroSubject.set(f.avroSubjectPick.get());
+      checkValue();
+    }
+  });
   logFilter.onChange(() => {
     for (const row of Array.from(log.children)) applyFilter(row as HTMLElement);
   });
@@ -320,6 +382,7 @@ onHostMessage<ProduceMessage>((m) => {
       });
       break;
     case 'prefill':
+      avroCheckedInput = '';
       setValues(m.values);
       post({ type: 'loadTopics', connection: m.values.connection });
       checkValue();
@@ -379,6 +442,22 @@ onHostMessage<ProduceMessage>((m) => {
       break;
     case 'filePicked':
       if (m.path) f.recordsFile.set(m.path);
+      break;
+    case 'schemaPicked':
+      if (m.path) {
+        f.avroSchemaFile.set(m.path);
+        checkValue();
+      }
+      break;
+    case 'avroCheck':
+      if (m.requestId !== avroCheckId || f.valueFormat.get() !== 'avro') break;
+      valueCheck.show(m.text, m.ok ? 'ok' : 'error');
+      break;
+    case 'registry':
+      if (m.connection !== f.connection.get()) break;
+      registryInfo.show(m.error ? `Schema Registry: ${m.error}.` : `Schema Registry ${m.url ?? ''}: ${m.subjects.length} subject(s).`, m.error ? 'info' : 'ok');
+      setChoices(f.avroSubjectPick, [{ value: '', label: m.error ? '(no subjects)' : `${m.subjects.length} subject(s): pick one` }, ...m.subjects.map((s) => ({ value: s, label: s }))]);
+      f.avroSubjectPick.set('');
       break;
   }
 });

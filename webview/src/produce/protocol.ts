@@ -11,6 +11,9 @@ export type SendStyleChoice = 'synchronous' | 'asynchronous' | 'fire-and-forget'
 export type AcksChoice = '0' | '1' | 'all';
 export type TransactionChoice = 'none' | 'commit' | 'abort';
 export type SourceChoice = 'template' | 'file';
+export type AvroSourceChoice = 'file' | 'registry';
+export type AvroEncodingChoice = 'raw' | 'confluent';
+export type AvroStrategyChoice = 'TopicNameStrategy' | 'RecordNameStrategy' | 'TopicRecordNameStrategy';
 
 export interface HeaderRow {
   name: string;
@@ -25,6 +28,15 @@ export interface ProduceFormValues {
   key: string;
   valueFormat: ValueFormatChoice;
   value: string;
+  /** Avro values: the schema from a workspace .avsc file or a registry subject's latest version. */
+  avroSource: AvroSourceChoice;
+  avroSchemaFile: string;
+  avroSubject: string;
+  /** Raw Avro binary, or the Confluent wire format (needs the connection's Schema Registry). */
+  avroEncoding: AvroEncodingChoice;
+  /** Wire format with a file schema: the subject it is registered or looked up under. */
+  avroStrategy: AvroStrategyChoice;
+  avroAutoRegister: boolean;
   headers: HeaderRow[];
   partitionMode: PartitionModeChoice;
   partition: string;
@@ -112,6 +124,10 @@ export type ProduceRequest =
   | { type: 'cancel'; runId: number }
   | { type: 'createTopic'; requestId: number; connection: string; topic: string; partitions: string }
   | { type: 'pickFile'; requestId: number }
+  /** A workspace .avsc for Avro values (the host shows a quick pick). */
+  | { type: 'pickSchema'; requestId: number }
+  /** Check the Avro value against its schema (as the user types). */
+  | { type: 'checkAvro'; requestId: number; values: ProduceFormValues }
   | { type: 'openRecord'; topic: string; partition: number; offset: string };
 
 /** Host → webview. */
@@ -134,4 +150,9 @@ export type ProduceMessage =
   | { type: 'done'; summary: RunSummary }
   | { type: 'reply'; runId: number; ok: boolean; text: string; value?: string; headers?: Record<string, string> }
   | { type: 'topicCreated'; requestId: number; ok: boolean; text: string }
-  | { type: 'filePicked'; requestId: number; path?: string };
+  | { type: 'filePicked'; requestId: number; path?: string }
+  | { type: 'schemaPicked'; requestId: number; path?: string }
+  /** The Avro value checked against its schema; `field` names the Avro field at fault, if not the value. */
+  | { type: 'avroCheck'; requestId: number; ok: boolean; text: string; field?: FormField }
+  /** The connection's Schema Registry: its subjects for the Avro schema source, or why there are none. */
+  | { type: 'registry'; connection: string; url?: string; subjects: string[]; error?: string };

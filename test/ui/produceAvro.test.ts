@@ -1,0 +1,107 @@
+// Avro values in the Produce Message form, clicked in the real workbench: pick a workspace .avsc,
+// see a mismatch named by field path as you type, send, and read the record back with kcat and
+// fastavro. "Produce with this Schema" opens the form with Avro selected and a matching value.
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { KafkaClient } from '../../src/core/kafka/client';
+import { createTopic } from '../../src/core/kafka/producer';
+import { fastavroDecode } from '../fixtures/avro/fastavro';
+import { kcatValues } from '../support/produceTools';
+import { findRepoRoot } from '../support/repoRoot';
+import { testBroker, type BrokerInfo } from '../support/testBroker';
+import { openWorkbench, pickQuickItem, runCommand, screenshot, webviewFrame, type Workbench } from './support/workbench';
+
+const SCHEMA = join(findRepoRoot(), 'test', 'fixtures', 'avro', 'contact-v1-fax.avsc');
+
+async function fill(form: FrameLocator, field: string, value: string): Promise<void> {
+  await form.locator(`vscode-text-field#${field} input`).fill(value);
+}
+
+async function choose(form: FrameLocator, dropdown: string, label: string): Promise<void> {
+  await form.locator(`vscode-dropdown#${dropdown}`).click();
+  await form.locator(`vscode-dropdown#${dropdown} vscode-option`, { hasText: label }).first().click();
+}
+
+describe('Produce Avro values in the form (UI)', function () {
+  this.timeout(240_000);
+  let wb: Workbench | undefined;
+  let broker: BrokerInfo;
+  let admin: KafkaClient;
+  let workspace: string;
+  const topics: string[] = [];
+
+  before(async () => {
+    broker = await testBroker();
+    admin = await KafkaClient.create(
+      { name: 'admin', clientId: 'ui-produce-avro-admin', bootstrapServers: [broker.bootstrap], sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
+      {},
+      { timeoutMs: 15_000 },
+    );
+    workspace = mkdtempSync(join(findRepoRoot(), '.cache', 'ui-workspace-avro-'));
+    mkdirSync(join(workspace, 'schemas'));
+    copyFileSync(SCHEMA, join(workspace, 'schemas', 'contact.avsc'));
+    wb = await openWorkbench({ workspaceFolder: workspace, userSettings: { 'kafkaWorkbench.connections': [{ name: 'ui-produce-avro', bootstrapServers: [broker.bootstrap] }] } });
+  });
+
+  after(async () => {
+    await wb?.close();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    await admin?.withAdmin('delete', (a) => a.deleteTopics({ topics })).catch(() => undefined);
+    await admin?.close();
+  });
+
+  it('Avro with a workspace .avsc picked in the form: a mismatch is named by field path as you type and refused; the fixed value is sent and fastavro reads it', async () => {
+    const topic = `ui-avro-${randomUUID().slice(0, 8)}`;
+    await createTopic(admin, topic, 1, 1);
+    topics.push(topic);
+    const { page } = wb!;
+    await runCommand(page, 'Kafka: Produce Message');
+    const form = webviewFrame(page);
+    await form.locator('h2', { hasText: 'Produce Message' }).waitFor({ timeout: 30_000 });
+    await fill(form, 'topic', topic);
+    await choose(form, 'keyFormat', 'No key');
+    await choose(form, 'valueFormat', 'Avro');
+    await form.locator('vscode-button#browseSchema').click();
+    await pickQuickItem(page, 'schemas/contact.avsc');
+    const schemaField = form.locator('vscode-text-field#avroSchemaFile input');
+    for (let i = 0; i < 100 && (await schemaField.inputValue()) === ''; i++) await page.waitForTimeout(100);
+    assert.equal(await schemaField.inputValue(), 'schemas/contact.avsc');
+
+    const textarea = form.locator('vscode-text-area#value textarea');
+    await textarea.fill('{"name": "Ada {{i}}", "faxNumber": "+1 555"}');
+    await form.locator('#valueCheck', { hasText: 'faxNumber: expected union ["null", "string"]' }).waitFor({ timeout: 20_000 });
+    const check = await form.locator('#valueCheck').innerText();
+    assert.match(check, /does not match com\.example\.crm\.Contact \(schemas\/contact\.avsc\): faxNumber: expected union .* found "\+1 555"/);
+    await form.locator('vscode-button#send').click();
+    await form.locator('#status', { hasText: /faxNumber: expected union/ }).waitFor({ timeout: 20_000 });
+    assert.deepEqual(await kcatValues(broker.bootstrap, topic), [], 'nothing was sent');
+
+    await textarea.fill('{"name": "Ada {{i}}", "faxNumber": {"string": "+1 555"}}');
+    await form.locator('#valueCheck', { hasText: 'Record 0 (templates rendered) matches com.example.crm.Contact' }).waitFor({ timeout: 20_000 });
+    await fill(form, 'count', '2');
+    await form.locator('vscode-button#send').click();
+    await form.locator('#summary', { hasText: '2 delivered' }).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'produce-form-avro-delivered');
+    const values = await kcatValues(broker.bootstrap, topic);
+    const schema = JSON.parse(readFileSync(SCHEMA, 'utf8')) as unknown;
+    const decoded = await Promise.all(values.map(async (bytes) => (await fastavroDecode(bytes, { schema })).value));
+    assert.deepEqual(decoded, [
+      { name: 'Ada 0', faxNumber: '+1 555' },
+      { name: 'Ada 1', faxNumber: '+1 555' },
+    ]);
+  });
+
+  it('"Produce with this Schema" opens the form with Avro, the file, and a value that already matches it', async () => {
+    const { page } = wb!;
+    await runCommand(page, 'Kafka: Produce with this Schema…');
+    await pickQuickItem(page, 'schemas/contact.avsc');
+    const form = webviewFrame(page);
+    await form.locator('#valueCheck', { hasText: 'The value matches com.example.crm.Contact (schemas/contact.avsc)' }).waitFor({ timeout: 20_000 });
+    assert.equal(await form.locator('vscode-dropdown#valueFormat').getAttribute('current-value'), 'avro');
+    assert.deepEqual(JSON.parse(await form.locator('vscode-text-area#value textarea').inputValue()), { name: '', faxNumber: null });
+    await screenshot(page, 'produce-form-avro-from-schema');
+  });
+});
