@@ -1,6 +1,7 @@
 // Consume benchmark (a script, not a test): 1,000,000 records of 100 bytes read from offset 0 by
-//   1. our pipeline: TopicTail fetch → deserialize → capped ring buffer → view updates (count +
-//      the visible page) serialized as for postMessage (JSON), the code the viewer runs minus the webview;
+//   1. our pipeline: TopicTail fetch → capped ring buffer → view updates (count + the visible page,
+//      deserialized) serialized as for postMessage (JSON), the code the viewer runs minus the webview;
+//      and once more with a value filter, which deserializes every record as it arrives;
 //   2. raw kafkajs eachBatch with the same consumer settings, counting records;
 //   3. kcat -C;
 //   4. Kafka's ConsumerPerformance (Java);
@@ -9,6 +10,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { findJava } from '../../src/core/broker/kafkaJars';
+import type { RecordFilter } from '../../src/core/consume/filter';
 import { TailSession, type RowSink, type ViewUpdate } from '../../src/core/consume/tailSession';
 import { createTopic, plainClient } from '../../test/support/consumeFixtures';
 import { testBroker, testClasspath } from '../../test/support/testBroker';
@@ -96,7 +98,11 @@ async function rawKafkajs(bootstrap: string): Promise<Result> {
   return { name: 'raw kafkajs eachBatch', records: count, seconds: (end - started) / 1000, steadySeconds: (end - first) / 1000 };
 }
 
-async function pipeline(bootstrap: string, cap = CAP): Promise<Result & { heapAfter: number; heapBefore: number; rssAfter: number; buffered: number; messages: number; bytesPosted: number }> {
+async function pipeline(
+  bootstrap: string,
+  cap = CAP,
+  filter?: RecordFilter,
+): Promise<Result & { heapAfter: number; heapBefore: number; rssAfter: number; buffersAfter: number; buffered: number; messages: number; bytesPosted: number }> {
   const client = await plainClient(bootstrap, 15_000);
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
@@ -118,6 +124,7 @@ async function pipeline(bootstrap: string, cap = CAP): Promise<Result & { heapAf
   );
   // A viewer following the tail with a screenful of rows, as the webview asks on open.
   session.setWindow(0, 60, true);
+  if (filter) session.setFilter(filter);
   await session.waitForReceived(1, 60_000);
   const first = performance.now();
   await session.waitForReceived(RECORDS, 600_000);
@@ -127,11 +134,10 @@ async function pipeline(bootstrap: string, cap = CAP): Promise<Result & { heapAf
   const steadySeconds = (end - first) / 1000;
   const stats = session.stats();
   global.gc?.();
-  const heapAfter = process.memoryUsage().heapUsed;
-  const rssAfter = process.memoryUsage().rss;
+  const { heapUsed: heapAfter, rss: rssAfter, arrayBuffers: buffersAfter } = process.memoryUsage();
   await session.stop();
   await client.close();
-  return { name: 'our pipeline (fetch → decode → ring buffer → view updates)', records: stats.received, seconds, steadySeconds, heapBefore, heapAfter, rssAfter, buffered: stats.buffered, messages, bytesPosted };
+  return { name: 'our pipeline (fetch → ring buffer → decoded view updates)', records: stats.received, seconds, steadySeconds, heapBefore, heapAfter, rssAfter, buffersAfter, buffered: stats.buffered, messages, bytesPosted };
 }
 
 function kcat(bootstrap: string): Promise<Result> {
@@ -213,16 +219,25 @@ async function main(): Promise<void> {
   const median = <T extends Result>(runs: T[]) => [...runs].sort((a, b) => a.records / a.seconds - b.records / b.seconds)[Math.floor(runs.length / 2)];
   const ours = median(ourRuns);
   results.push({ ...ours, note: `${ours.messages} postMessage updates, ${mb(ours.bytesPosted)} serialized` }, median(rawRuns));
+  // With a filter every record is decoded as it arrives (without one, only the rows shown are).
+  const filtered = await pipeline(broker.bootstrap, CAP, { text: 'xxxx' });
+  results.push({ ...filtered, name: 'our pipeline + value filter (decodes every record)', note: 'one run' });
   results.push(await kcat(broker.bootstrap));
   results.push(await consumerPerformance(broker.bootstrap));
   console.log(`\n${RECORDS.toLocaleString('en-US')} records × ${RECORD_BYTES} bytes, topic ${TOPIC} (1 partition), broker ${broker.bootstrap}; median of ${RUNS} alternating runs for the Node consumers; times include connect and group join`);
   table(results);
   console.log('');
   console.log(`pipeline memory after ${ours.records.toLocaleString('en-US')} records with cap ${CAP.toLocaleString('en-US')}: ${ours.buffered.toLocaleString('en-US')} buffered;`);
-  console.log(`  heap used ${mb(ours.heapBefore)} before → ${mb(ours.heapAfter)} after (gc'd; +${mb(ours.heapAfter - ours.heapBefore)} held by the buffer), rss ${mb(ours.rssAfter)}`);
+  console.log(
+    `  heap used ${mb(ours.heapBefore)} before → ${mb(ours.heapAfter)} after (gc'd; +${mb(ours.heapAfter - ours.heapBefore)} held by the buffer), ` +
+      `plus ${mb(ours.buffersAfter)} of fetched record bytes outside the heap (ArrayBuffers), rss ${mb(ours.rssAfter)}`,
+  );
   // The same 1M records with a tenth of the cap: the heap follows the cap, not the topic.
   const small = await pipeline(broker.bootstrap, Math.max(100, Math.floor(CAP / 10)));
-  console.log(`  with cap ${Math.floor(CAP / 10).toLocaleString('en-US')} instead: ${small.buffered.toLocaleString('en-US')} buffered, heap used ${mb(small.heapAfter)} (+${mb(small.heapAfter - small.heapBefore)})`);
+  console.log(
+    `  with cap ${Math.floor(CAP / 10).toLocaleString('en-US')} instead: ${small.buffered.toLocaleString('en-US')} buffered, heap used ${mb(small.heapAfter)} ` +
+      `(+${mb(small.heapAfter - small.heapBefore)}), ArrayBuffers ${mb(small.buffersAfter)}`,
+  );
   console.log(`runs, records/s (total / steady):`);
   for (let i = 0; i < RUNS; i++) {
     const o = ourRuns[i];

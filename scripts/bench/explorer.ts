@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_MAVEN_REPOSITORY, KAFKA_VERSION, ensureKafkaJars } from '../../src/core/broker/kafkaJars';
 import { startLocalBroker } from '../../src/core/broker/localBroker';
-import { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic, describePartitions, listTopicInfos } from '../../src/core/kafka/topics';
 import { matchesFilter } from '../../src/host/explorer/filter';
 import { findRepoRoot } from '../../test/support/repoRoot';
 import { clickActivityBarItem, openWorkbench, treeItem } from '../../test/ui/support/workbench';
+import { plainClient } from '../../test/support/plainClient';
 
 const run = promisify(execFile);
 
@@ -35,11 +35,7 @@ async function main(): Promise<void> {
   const classpath = await ensureKafkaJars({ repositoryUrl: DEFAULT_MAVEN_REPOSITORY, targetDir: join(root, '.cache', `kafka-${KAFKA_VERSION}`) });
   const broker = await startLocalBroker({ dataDir, classpath, heapMb: 1536 });
   console.log(`broker ${broker.bootstrap} (Kafka ${KAFKA_VERSION}, own data dir)`);
-  const client = await KafkaClient.create(
-    { name: 'bench', bootstrapServers: [broker.bootstrap], clientId: 'bench-explorer', sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-    {},
-    { timeoutMs: 120_000 },
-  );
+  const client = await plainClient(broker.bootstrap, 'bench-explorer', 120_000);
   try {
     let t = performance.now();
     const names = Array.from({ length: topicCount }, (_, i) => `bench-topic-${String(i).padStart(5, '0')}`);

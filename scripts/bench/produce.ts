@@ -16,10 +16,11 @@ import { promisify } from 'node:util';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_MAVEN_REPOSITORY, ensureKafkaJars, findJava, KAFKA_VERSION } from '../../src/core/broker/kafkaJars';
 import { findRunningBroker, startLocalBroker, type RunningBroker } from '../../src/core/broker/localBroker';
-import { KafkaClient } from '../../src/core/kafka/client';
+import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic, DEFAULT_PRODUCER_SETTINGS } from '../../src/core/kafka/producer';
 import { produce } from '../../src/core/produce/produceService';
 import { findRepoRoot } from '../../test/support/repoRoot';
+import { plainClient } from '../../test/support/plainClient';
 
 const run = promisify(execFile);
 
@@ -76,11 +77,7 @@ async function main(): Promise<void> {
   }
   const { records: N, size: S } = args;
   console.log(`produce benchmark: ${N.toLocaleString('en')} records of ${S} bytes, acks=1, one-partition topics, broker ${bootstrap}`);
-  const client = await KafkaClient.create(
-    { name: 'bench', clientId: 'kafka-workbench-bench', bootstrapServers: [bootstrap], sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-    {},
-    { timeoutMs: 30_000 },
-  );
+  const client = await plainClient(bootstrap, 'kafka-workbench-bench', 30_000);
   const stamp = Date.now();
   const topics: string[] = [];
   const newTopic = async (name: string) => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { promisify } from 'node:util';
-import { KafkaClient } from '../../src/core/kafka/client';
+import type { KafkaClient } from '../../src/core/kafka/client';
 import { KafkaWorkbenchError } from '../../src/core/kafka/errors';
 import { deleteGroup, describeGroup, groupOffsets, listGroups, resetGroupOffsets } from '../../src/core/kafka/groups';
 import {
@@ -15,6 +15,7 @@ import {
   topicConfigs,
   validateTopicName,
 } from '../../src/core/kafka/topics';
+import { plainClient } from '../support/plainClient';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 
 const run = promisify(execFile);
@@ -94,11 +95,7 @@ describe('Topic explorer core against the real broker', function () {
 
   before(async () => {
     broker = await testBroker();
-    client = await KafkaClient.create(
-      { name: 'explorer', bootstrapServers: [broker.bootstrap], clientId: 'explorer-test', sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-      {},
-      { timeoutMs: 10_000 },
-    );
+    client = await plainClient(broker.bootstrap, 'explorer-test', 10_000);
   });
 
   after(async () => {

@@ -5,10 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startLocalBroker, type RunningBroker } from '../../src/core/broker/localBroker';
-import { KafkaClient } from '../../src/core/kafka/client';
+import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic, DEFAULT_PRODUCER_SETTINGS } from '../../src/core/kafka/producer';
 import { produce, type RecordReport } from '../../src/core/produce/produceService';
 import { testClasspath } from '../support/testBroker';
+import { plainClient } from '../support/plainClient';
 
 describe('Produce (core) when the broker stops mid bulk send', function () {
   this.timeout(240_000);
@@ -32,11 +33,7 @@ describe('Produce (core) when the broker stops mid bulk send', function () {
   });
 
   it('reports every record delivered or failed (none lost), stops soon after, and leaves no unhandled rejection', async () => {
-    client = await KafkaClient.create(
-      { name: 'stop', clientId: 'kw-stop', bootstrapServers: [broker!.bootstrap], sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-      {},
-      { timeoutMs: 5000 },
-    );
+    client = await plainClient(broker!.bootstrap, 'kw-stop', 5000);
     await createTopic(client, 'doomed', 3, 1);
     const total = 400_000;
     const reports: RecordReport[] = [];

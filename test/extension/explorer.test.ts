@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { KafkaClient } from '../../src/core/kafka/client';
 import { describePartitions, topicConfigs } from '../../src/core/kafka/topics';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
+import { plainClient } from '../support/plainClient';
 
 describe('Explorer commands in the real extension host', function () {
   this.timeout(60_000);
@@ -31,11 +31,7 @@ describe('Explorer commands in the real extension host', function () {
       await vscode.commands.executeCommand('kafkaWorkbench.editTopicConfig', { connectionName, topic, name: 'retention.ms', value: '3600000' }),
       true,
     );
-    const check = await KafkaClient.create(
-      { name: 'check', bootstrapServers: [broker.bootstrap], clientId: 'check', sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-      {},
-      { timeoutMs: 10_000 },
-    );
+    const check = await plainClient(broker.bootstrap, 'check', 10_000);
     try {
       assert.equal((await describePartitions(check, topic)).length, 3);
       assert.equal((await topicConfigs(check, topic)).find((c) => c.name === 'retention.ms')?.value, '3600000');

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { KafkaClient } from '../../src/core/kafka/client';
+import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/producer';
 import type { ProduceCommandResult, ProduceCommandSpec } from '../../src/host/produce/produceRunner';
 import { kcatRead } from '../support/produceTools';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
+import { plainClient } from '../support/plainClient';
 
 const EXTENSION_ID = 'kafka-workbench.kafka-workbench';
 const CONNECTION = 'it-produce';
@@ -35,11 +36,7 @@ describe('Produce Message command in the real extension host', function () {
     broker = await testBroker();
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
     await vscode.commands.executeCommand('kafkaWorkbench.addConnection', { name: CONNECTION, bootstrapServers: [broker.bootstrap] });
-    admin = await KafkaClient.create(
-      { name: 'admin', clientId: 'it-produce-admin', bootstrapServers: [broker.bootstrap], sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-      {},
-      { timeoutMs: 15_000 },
-    );
+    admin = await plainClient(broker.bootstrap, 'it-produce-admin', 15_000);
     process.on('unhandledRejection', onUnhandled);
   });
 

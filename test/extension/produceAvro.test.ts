@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SchemaRegistryClient, SchemaRegistryError } from '../../src/core/avro/registry';
-import { KafkaClient } from '../../src/core/kafka/client';
+import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/producer';
 import type { ProduceCommandResult, ProduceCommandSpec } from '../../src/host/produce/produceRunner';
 import { fastavroDecode } from '../fixtures/avro/fastavro';
@@ -16,6 +16,7 @@ import { kcatValues } from '../support/produceTools';
 import { findRepoRoot } from '../support/repoRoot';
 import { schemaRegistry } from '../support/schemaRegistry';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
+import { plainClient } from '../support/plainClient';
 
 const CONNECTION = 'it-produce-avro';
 const fixture = (name: string) => join(findRepoRoot(), 'test', 'fixtures', 'avro', name);
@@ -85,11 +86,7 @@ describe('Produce Avro values through the command in the real extension host', f
     registryUrl = registry.url;
     direct = new SchemaRegistryClient({ url: registryUrl, timeoutMs: 15_000 });
     await vscode.commands.executeCommand('kafkaWorkbench.addConnection', { name: CONNECTION, bootstrapServers: [broker.bootstrap], schemaRegistry: { url: registryUrl } });
-    admin = await KafkaClient.create(
-      { name: 'admin', clientId: 'it-produce-avro-admin', bootstrapServers: [broker.bootstrap], sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-      {},
-      { timeoutMs: 15_000 },
-    );
+    admin = await plainClient(broker.bootstrap, 'it-produce-avro-admin', 15_000);
   });
 
   after(async () => {

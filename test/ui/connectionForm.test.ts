@@ -1,14 +1,8 @@
 // The Add Connection form, clicked in the real workbench: validation, Test Connection against the
 // real broker, Save, and the new connection in the tree.
 import * as assert from 'node:assert/strict';
-import type { FrameLocator } from 'playwright-core';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { clickActivityBarItem, openWorkbench, runCommand, screenshot, treeItem, webviewFrame, type Workbench } from './support/workbench';
-
-async function fill(form: FrameLocator, field: string, value: string): Promise<void> {
-  const input = form.locator(`vscode-text-field#${field} input`);
-  await input.fill(value);
-}
+import { clickActivityBarItem, openWorkbench, runCommand, screenshot, treeItem, webviewFrame, type Workbench, fillField } from './support/workbench';
 
 describe('Add Connection form (UI)', function () {
   this.timeout(180_000);
@@ -30,14 +24,14 @@ describe('Add Connection form (UI)', function () {
     const form = webviewFrame(page);
     await form.locator('h2', { hasText: 'Add Kafka Connection' }).waitFor({ timeout: 30_000 });
 
-    await fill(form, 'name', 'ui-local');
-    await fill(form, 'bootstrapServers', '');
+    await fillField(form, 'name', 'ui-local');
+    await fillField(form, 'bootstrapServers', '');
     await form.locator('vscode-button#save').click();
     const serverError = form.locator('[data-field="bootstrapServers"] ~ .field-error, .field:has(#bootstrapServers) .field-error');
     await serverError.first().waitFor({ state: 'visible' });
     assert.match(await serverError.first().innerText(), /bootstrap server list is empty/);
 
-    await fill(form, 'bootstrapServers', broker.bootstrap);
+    await fillField(form, 'bootstrapServers', broker.bootstrap);
     await serverError.first().waitFor({ state: 'hidden' });
     await form.locator('vscode-button#test').click();
     const status = form.locator('#status');
@@ -58,17 +52,17 @@ describe('Add Connection form (UI)', function () {
     const form = webviewFrame(page);
     await form.locator('h2', { hasText: 'Add Kafka Connection' }).waitFor({ timeout: 30_000 });
     assert.equal(await form.locator('vscode-text-field#username').isVisible(), false, 'no user field without SASL');
-    await fill(form, 'name', 'ui-sasl');
-    await fill(form, 'bootstrapServers', broker.sasl.bootstrap);
+    await fillField(form, 'name', 'ui-sasl');
+    await fillField(form, 'bootstrapServers', broker.sasl.bootstrap);
     await form.locator('vscode-dropdown#mechanism').click();
     await form.locator('vscode-option', { hasText: 'SASL/SCRAM-SHA-256' }).click();
     await form.locator('vscode-text-field#username').waitFor({ state: 'visible' });
-    await fill(form, 'username', broker.sasl.users.scram256.username);
-    await fill(form, 'password', 'definitely-wrong');
+    await fillField(form, 'username', broker.sasl.users.scram256.username);
+    await fillField(form, 'password', 'definitely-wrong');
     await form.locator('vscode-button#test').click();
     const status = form.locator('#status');
     await status.filter({ hasText: /Authentication failed/ }).waitFor({ timeout: 20_000 });
-    await fill(form, 'password', broker.sasl.users.scram256.password);
+    await fillField(form, 'password', broker.sasl.users.scram256.password);
     await form.locator('vscode-button#test').click();
     await status.filter({ hasText: /is reachable/ }).waitFor({ timeout: 20_000 });
     await screenshot(page, 'connection-form-sasl');

@@ -65,21 +65,21 @@ describe('Consume viewer (UI)', function () {
     await treeItem(page, 'Topics').click();
     const row = treeItem(page, topic);
     await row.waitFor({ state: 'visible', timeout: 30_000 });
-    // The tree may re-render under the pointer while topics load; a menu that closed without
-    // running the command is opened again (at most three times).
-    for (let attempt = 1; ; attempt++) {
-      await row.click({ button: 'right' });
-      const item = page.locator('.context-view .action-label').filter({ hasText: 'Consume from Offset…' });
-      await item.waitFor({ state: 'visible', timeout: 10_000 });
-      await item.click();
-      try {
-        await quickInput(page).waitFor({ state: 'visible', timeout: 10_000 });
-        break;
-      } catch (e) {
-        if (attempt === 3) throw e;
-        await page.keyboard.press('Escape');
-      }
+    // The menu sometimes ignores a click that lands right after it opened (a tree hover can sit on
+    // it); hovering the item focuses it and Enter runs it.
+    await row.click({ button: 'right' });
+    const item = page.locator('.context-view .action-label').filter({ hasText: 'Consume from Offset…' });
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.click();
+    const opened = await quickInput(page)
+      .waitFor({ state: 'visible', timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!opened && (await item.isVisible())) {
+      await item.hover({ timeout: 2_000 }).catch(() => undefined);
+      await page.keyboard.press('Enter');
     }
+    await quickInput(page).waitFor({ state: 'visible', timeout: 30_000 });
 
     // Partitions (all, preselected), start, group, commit mode, isolation, deserializers.
     await quickInput(page).locator('.quick-input-box input').press('Enter');

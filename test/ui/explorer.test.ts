@@ -2,11 +2,12 @@
 // inputs, see it with its partitions, see a consumer group's lag, delete the topic from its
 // context menu and see it go.
 import * as assert from 'node:assert/strict';
-import { KafkaClient } from '../../src/core/kafka/client';
+import type { KafkaClient } from '../../src/core/kafka/client';
 import { deleteGroup, resetGroupOffsets } from '../../src/core/kafka/groups';
 import { createTopic, deleteTopic } from '../../src/core/kafka/topics';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 import { answerQuickInput, clickActivityBarItem, openWorkbench, quickInput, runCommand, screenshot, treeItem, type Workbench } from './support/workbench';
+import { plainClient } from '../support/plainClient';
 
 describe('Topic explorer (UI)', function () {
   this.timeout(180_000);
@@ -20,11 +21,7 @@ describe('Topic explorer (UI)', function () {
 
   before(async () => {
     broker = await testBroker();
-    admin = await KafkaClient.create(
-      { name: 'ui', bootstrapServers: [broker.bootstrap], clientId: 'ui-setup', sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-      {},
-      { timeoutMs: 10_000 },
-    );
+    admin = await plainClient(broker.bootstrap, 'ui-setup', 10_000);
     // A group with committed offsets behind the end of a topic: lag to show.
     await createTopic(admin, { name: lagTopic, partitions: 1, replicationFactor: 1 }, 1);
     const producer = admin.kafkajs.producer();

@@ -5,25 +5,16 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator } from 'playwright-core';
-import { KafkaClient } from '../../src/core/kafka/client';
+import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/producer';
 import { fastavroDecode } from '../fixtures/avro/fastavro';
 import { kcatValues } from '../support/produceTools';
 import { findRepoRoot } from '../support/repoRoot';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { openWorkbench, pickQuickItem, runCommand, screenshot, webviewFrame, type Workbench } from './support/workbench';
+import { openWorkbench, pickQuickItem, runCommand, screenshot, webviewFrame, type Workbench, fillField, chooseOption } from './support/workbench';
+import { plainClient } from '../support/plainClient';
 
 const SCHEMA = join(findRepoRoot(), 'test', 'fixtures', 'avro', 'contact-v1-fax.avsc');
-
-async function fill(form: FrameLocator, field: string, value: string): Promise<void> {
-  await form.locator(`vscode-text-field#${field} input`).fill(value);
-}
-
-async function choose(form: FrameLocator, dropdown: string, label: string): Promise<void> {
-  await form.locator(`vscode-dropdown#${dropdown}`).click();
-  await form.locator(`vscode-dropdown#${dropdown} vscode-option`, { hasText: label }).first().click();
-}
 
 describe('Produce Avro values in the form (UI)', function () {
   this.timeout(240_000);
@@ -35,11 +26,7 @@ describe('Produce Avro values in the form (UI)', function () {
 
   before(async () => {
     broker = await testBroker();
-    admin = await KafkaClient.create(
-      { name: 'admin', clientId: 'ui-produce-avro-admin', bootstrapServers: [broker.bootstrap], sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-      {},
-      { timeoutMs: 15_000 },
-    );
+    admin = await plainClient(broker.bootstrap, 'ui-produce-avro-admin', 15_000);
     workspace = mkdtempSync(join(findRepoRoot(), '.cache', 'ui-workspace-avro-'));
     mkdirSync(join(workspace, 'schemas'));
     copyFileSync(SCHEMA, join(workspace, 'schemas', 'contact.avsc'));
@@ -61,9 +48,9 @@ describe('Produce Avro values in the form (UI)', function () {
     await runCommand(page, 'Kafka: Produce Message');
     const form = webviewFrame(page);
     await form.locator('h2', { hasText: 'Produce Message' }).waitFor({ timeout: 30_000 });
-    await fill(form, 'topic', topic);
-    await choose(form, 'keyFormat', 'No key');
-    await choose(form, 'valueFormat', 'Avro');
+    await fillField(form, 'topic', topic);
+    await chooseOption(form, 'keyFormat', 'No key');
+    await chooseOption(form, 'valueFormat', 'Avro');
     await form.locator('vscode-button#browseSchema').click();
     await pickQuickItem(page, 'schemas/contact.avsc');
     const schemaField = form.locator('vscode-text-field#avroSchemaFile input');
@@ -81,7 +68,7 @@ describe('Produce Avro values in the form (UI)', function () {
 
     await textarea.fill('{"name": "Ada {{i}}", "faxNumber": {"string": "+1 555"}}');
     await form.locator('#valueCheck', { hasText: 'Record 0 (templates rendered) matches com.example.crm.Contact' }).waitFor({ timeout: 20_000 });
-    await fill(form, 'count', '2');
+    await fillField(form, 'count', '2');
     await form.locator('vscode-button#send').click();
     await form.locator('#summary', { hasText: '2 delivered' }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'produce-form-avro-delivered');

@@ -2,21 +2,12 @@
 // and read the record back with kcat. An unknown topic is offered for creation, never auto-created.
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { FrameLocator } from 'playwright-core';
-import { KafkaClient } from '../../src/core/kafka/client';
+import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/producer';
 import { kcatRead } from '../support/produceTools';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { clickActivityBarItem, openWorkbench, runCommand, screenshot, treeItem, webviewFrame, type Workbench } from './support/workbench';
-
-async function fill(form: FrameLocator, field: string, value: string): Promise<void> {
-  await form.locator(`vscode-text-field#${field} input`).fill(value);
-}
-
-async function choose(form: FrameLocator, dropdown: string, label: string): Promise<void> {
-  await form.locator(`vscode-dropdown#${dropdown}`).click();
-  await form.locator(`vscode-dropdown#${dropdown} vscode-option`, { hasText: label }).first().click();
-}
+import { clickActivityBarItem, openWorkbench, runCommand, screenshot, treeItem, webviewFrame, type Workbench, fillField, chooseOption } from './support/workbench';
+import { plainClient } from '../support/plainClient';
 
 describe('Produce Message form (UI)', function () {
   this.timeout(240_000);
@@ -27,11 +18,7 @@ describe('Produce Message form (UI)', function () {
 
   before(async () => {
     broker = await testBroker();
-    admin = await KafkaClient.create(
-      { name: 'admin', clientId: 'ui-produce-admin', bootstrapServers: [broker.bootstrap], sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-      {},
-      { timeoutMs: 15_000 },
-    );
+    admin = await plainClient(broker.bootstrap, 'ui-produce-admin', 15_000);
     wb = await openWorkbench({ userSettings: { 'kafkaWorkbench.connections': [{ name: 'ui-produce', bootstrapServers: [broker.bootstrap] }] } });
   });
 
@@ -49,15 +36,15 @@ describe('Produce Message form (UI)', function () {
     await runCommand(page, 'Kafka: Produce Message');
     const form = webviewFrame(page);
     await form.locator('h2', { hasText: 'Produce Message' }).waitFor({ timeout: 30_000 });
-    await fill(form, 'topic', topic);
-    await fill(form, 'key', 'order-42');
+    await fillField(form, 'topic', topic);
+    await fillField(form, 'key', 'order-42');
     await form.locator('vscode-text-area#value textarea').fill('{"item": "book", "qty": 2}');
-    await choose(form, 'valueFormat', 'JSON');
+    await chooseOption(form, 'valueFormat', 'JSON');
     await form.locator('#valueCheck', { hasText: 'Valid JSON.' }).waitFor();
     await form.locator('vscode-button#addHeader').click();
-    await fill(form, 'header-name-0', 'trace-id');
-    await fill(form, 'header-value-0', 'abc-123');
-    await choose(form, 'partitionMode', 'By key hash');
+    await fillField(form, 'header-name-0', 'trace-id');
+    await fillField(form, 'header-value-0', 'abc-123');
+    await chooseOption(form, 'partitionMode', 'By key hash');
     // The preview says where the key goes before anything is sent (murmur2: order-42 → 0 of 3).
     await form.locator('#partitionPreview', { hasText: 'Key "order-42" → partition' }).waitFor({ timeout: 20_000 });
     const previewText = await form.locator('#partitionPreview').innerText();
@@ -83,26 +70,26 @@ describe('Produce Message form (UI)', function () {
     const { page } = wb!;
     const form = webviewFrame(page);
     const topic = `ui-new-${randomUUID().slice(0, 8)}`;
-    await fill(form, 'topic', topic);
+    await fillField(form, 'topic', topic);
     await form.locator('vscode-text-area#value textarea').fill('{"broken": ');
     await form.locator('#valueCheck', { hasText: 'Not valid JSON' }).waitFor();
     await form.locator('vscode-button#send').click();
     await form.locator('#status', { hasText: 'does not exist' }).waitFor({ timeout: 20_000 });
     await form.locator('#createTopicBox').waitFor({ state: 'visible' });
     assert.equal((await admin.withAdmin('list', (a) => a.listTopics())).includes(topic), false, 'not auto-created');
-    await fill(form, 'createPartitions', '2');
+    await fillField(form, 'createPartitions', '2');
     await form.locator('vscode-button#createTopic').click();
     await form.locator('#status', { hasText: `Created topic "${topic}" with 2 partition(s)` }).waitFor({ timeout: 20_000 });
     topics.push(topic);
     await form.locator('vscode-button#send').click();
     await form.locator('#status', { hasText: /value is not valid JSON/ }).waitFor({ timeout: 20_000 });
     await form.locator('vscode-text-area#value textarea').fill('{"fixed": true}');
-    await choose(form, 'partitionMode', 'Explicit number');
-    await fill(form, 'partition', '2');
+    await chooseOption(form, 'partitionMode', 'Explicit number');
+    await fillField(form, 'partition', '2');
     await form.locator('#partitionPreview', { hasText: 'Partition 2 does not exist' }).waitFor({ timeout: 20_000 });
     await form.locator('vscode-button#send').click();
     await form.locator('#status', { hasText: /Partition 2 does not exist: topic ".*" has 2 partitions \(valid: 0 to 1\)/ }).waitFor({ timeout: 20_000 });
-    await fill(form, 'partition', '1');
+    await fillField(form, 'partition', '1');
     await form.locator('vscode-button#send').click();
     await form.locator('#deliveryLog .report[data-status="delivered"]', { hasText: `${topic} [1] offset 0` }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'produce-form-created-topic');
@@ -143,12 +130,12 @@ describe('Produce Message form (UI)', function () {
     const { page } = wb!;
     await runCommand(page, 'Kafka: Produce Message');
     const form = webviewFrame(page);
-    await fill(form, 'topic', topic);
-    await choose(form, 'partitionMode', 'Any');
-    await fill(form, 'key', 'user-{{random.int(1,1000)}}');
+    await fillField(form, 'topic', topic);
+    await chooseOption(form, 'partitionMode', 'Any');
+    await fillField(form, 'key', 'user-{{random.int(1,1000)}}');
     await form.locator('vscode-text-area#value textarea').fill('{"n": {{i}}, "id": "{{uuid}}"}');
-    await fill(form, 'count', '3000000');
-    await choose(form, 'sendStyle', 'Asynchronous');
+    await fillField(form, 'count', '3000000');
+    await chooseOption(form, 'sendStyle', 'Asynchronous');
     await form.locator('vscode-button#send').click();
     await form.locator('#progress', { hasText: /records\/s/ }).waitFor({ timeout: 30_000 });
     await form.locator('vscode-button#cancelRun').click();
@@ -159,7 +146,7 @@ describe('Produce Message form (UI)', function () {
     assert.equal(Number(m[1]) + Number(m[2]), 3_000_000, 'every record is counted: delivered or not sent');
     assert.ok(Number(m[3]) > 0 && Number(m[3]) === Number(m[2]), 'the cancel left records unsent, and nothing else failed');
     assert.match(await form.locator('#status').innerText(), new RegExp(`Cancelled: ${m[3]} record\\(s\\) not sent`));
-    await choose(form, 'logFilter', 'Failed');
+    await chooseOption(form, 'logFilter', 'Failed');
     const failedRow = form.locator('#deliveryLog .report[data-status="failed"]').first();
     await failedRow.waitFor();
     assert.match(await failedRow.innerText(), /CANCELLED/);

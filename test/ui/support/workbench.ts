@@ -202,3 +202,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   console.log(`screenshot: ${path}`);
   return path;
 }
+
+/** Types into a text field of our webview forms (a toolkit `vscode-text-field` with that id). */
+export async function fillField(form: FrameLocator, field: string, value: string): Promise<void> {
+  await form.locator(`vscode-text-field#${field} input`).fill(value);
+}
+
+/** Picks the option labelled `label` in a toolkit dropdown of our webview forms. */
+export async function chooseOption(form: FrameLocator, dropdown: string, label: string): Promise<void> {
+  await form.locator(`vscode-dropdown#${dropdown}`).click();
+  await form.locator(`vscode-dropdown#${dropdown} vscode-option`, { hasText: label }).first().click();
+}
