@@ -1,12 +1,10 @@
 import type { KafkaClient } from '../kafka/client';
 import { TopicTail, headersOf, type PartitionProgress, type RawMessage, type TailOptions, type TailState } from '../kafka/consumer';
 import type { KafkaWorkbenchError } from '../kafka/errors';
-import { decodeText, deserializer, type DeserializerName } from './deserializers';
+import { decodeText, deserializer, type Deserializer, type DeserializerName } from './deserializers';
 import { compileFilter, isEmptyFilter, type RecordFilter, type RecordPredicate } from './filter';
-import { RingBuffer } from './ringBuffer';
+import { TailBuffer } from './tailBuffer';
 import { rowOf, type TailHeader, type TailRecord, type TailRow } from './tailRecord';
-
-const NO_HEADERS: TailHeader[] = [];
 
 export interface TailSessionOptions extends TailOptions {
   keyFormat: DeserializerName;
@@ -52,6 +50,12 @@ export interface TailStats {
   recordsPerSecond: number;
 }
 
+/** True when the object has an own key; no allocation (kafkajs gives every record a headers object). */
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}
+
 /** Most rows the view may ask for at once (a screenful plus overscan is far less). */
 export const MAX_PAGE_ROWS = 1_000;
 
@@ -62,7 +66,7 @@ export const MAX_PAGE_ROWS = 1_000;
  */
 export class TailSession {
   private tail: TopicTail | undefined;
-  readonly buffer: RingBuffer<TailRecord>;
+  readonly buffer: TailBuffer;
   private predicate: RecordPredicate | undefined;
   private filterValue: RecordFilter = {};
   /** With a filter: seqs of matching records, oldest first, from index `matchHead`. */
@@ -82,8 +86,8 @@ export class TailSession {
   private windowStart = Date.now();
   private windowCount = 0;
   private rate = 0;
-  private readonly keyDecoder;
-  private readonly valueDecoder;
+  private readonly keyDecoder: Deserializer;
+  private readonly valueDecoder: Deserializer;
   private readonly headerDecoder = deserializer('string');
   private readonly waiters: { count: number; resolve: () => void }[] = [];
 
@@ -91,7 +95,7 @@ export class TailSession {
     readonly options: TailSessionOptions,
     private readonly sink: RowSink,
   ) {
-    this.buffer = new RingBuffer<TailRecord>(options.capacity);
+    this.buffer = new TailBuffer(options.capacity);
     this.keyDecoder = deserializer(options.keyFormat);
     this.valueDecoder = deserializer(options.valueFormat);
   }
@@ -118,24 +122,22 @@ export class TailSession {
   }
 
   private add(partition: number, messages: RawMessage[]): void {
-    const kd = this.keyDecoder;
-    const vd = this.valueDecoder;
+    const { keyDecoder, valueDecoder, buffer, predicate } = this;
     for (const m of messages) {
-      const key = decodeText(m.key ?? null, kd);
-      const value = decodeText(m.value, vd);
-      const record: TailRecord = {
+      const key = decodeText(m.key ?? null, keyDecoder);
+      const value = decodeText(m.value, valueDecoder);
+      const seq = buffer.push(
         partition,
-        offset: m.offset,
-        timestamp: Number(m.timestamp),
-        key: key === null || typeof key === 'string' ? key : key.hex,
-        value: value === null || typeof value === 'string' ? value : value.hex,
-        headers: m.headers ? this.headers(m.headers) : NO_HEADERS,
-        valueBytes: m.value?.length ?? 0,
-      };
-      if (key !== null && typeof key !== 'string') record.keyError = key.error;
-      if (value !== null && typeof value !== 'string') record.valueError = value.error;
-      const seq = this.buffer.push(record);
-      if (this.predicate && this.predicate(record)) this.matches.push(seq);
+        m.offset,
+        Number(m.timestamp),
+        key === null || typeof key === 'string' ? key : key.hex,
+        value === null || typeof value === 'string' ? value : value.hex,
+        m.value?.length ?? 0,
+        m.headers && hasKeys(m.headers) ? this.headers(m.headers) : undefined,
+        key !== null && typeof key !== 'string' ? key.error : undefined,
+        value !== null && typeof value !== 'string' ? value.error : undefined,
+      );
+      if (predicate && predicate(buffer.get(seq)!)) this.matches.push(seq);
     }
     this.received += messages.length;
     this.windowCount += messages.length;
@@ -145,9 +147,7 @@ export class TailSession {
   }
 
   private headers(raw: NonNullable<RawMessage['headers']>): TailHeader[] {
-    const list = headersOf(raw);
-    if (list.length === 0) return NO_HEADERS;
-    return list.map(({ key, value }) => {
+    return headersOf(raw).map(({ key, value }) => {
       const d = decodeText(value, this.headerDecoder);
       return d === null || typeof d === 'string' ? { key, value: d } : { key, value: d.hex, error: d.error };
     });

@@ -247,7 +247,10 @@ class ConsumeViewer {
       return;
     }
     // Records arrive in offset order per partition, so the last one seen of each is its newest.
-    for (const [, r] of this.session.buffer.range(this.displayedScanned, this.displayedSeq + 1)) this.displayedUpTo.set(r.partition, r.offset);
+    const buffer = this.session.buffer;
+    for (let seq = Math.max(this.displayedScanned, buffer.firstSeq); seq <= this.displayedSeq && seq < buffer.endSeq; seq++) {
+      this.displayedUpTo.set(buffer.partitionOf(seq), buffer.offsetOf(seq));
+    }
     this.displayedScanned = this.displayedSeq + 1;
     const upTo = new Map(this.displayedUpTo);
     const key = [...upTo].join(';');
