@@ -188,6 +188,23 @@ describe('Topic explorer core against the real broker', function () {
     await deleteTopic(client, name);
   });
 
+  it('a topic this client looked at and someone else deleted does not break later calls about other topics', async () => {
+    const gone = unique('explorer-gone');
+    const kept = unique('explorer-kept');
+    await createTopic(client, { name: gone, partitions: 1, replicationFactor: 1 }, 1);
+    await createTopic(client, { name: kept, partitions: 2, replicationFactor: 1 }, 1);
+    await describePartitions(client, gone);
+    const other = await plainClient(broker.bootstrap, 'explorer-other', 10_000);
+    try {
+      await deleteTopic(other, gone);
+    } finally {
+      await other.close();
+    }
+    assert.equal((await describePartitions(client, kept)).length, 2);
+    await rejectsWith(describePartitions(client, gone), /does not exist/);
+    await deleteTopic(client, kept);
+  });
+
   it('deleting a topic someone else just deleted says so', async () => {
     const name = unique('explorer-delete');
     await createTopic(client, { name, partitions: 1, replicationFactor: 1 }, 1);

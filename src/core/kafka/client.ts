@@ -101,6 +101,17 @@ async function kafkaConfig(profile: ConnectionProfile, secrets: ConnectionSecret
   };
 }
 
+/** Kafka's error name (e.g. UNKNOWN_TOPIC_OR_PARTITION) from a kafkajs error, looking through its wrappers. */
+export function kafkaErrorType(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
+    const e = current as { type?: unknown; originalError?: unknown; cause?: unknown };
+    if (typeof e.type === 'string') return e.type;
+    current = e.originalError ?? e.cause;
+  }
+  return undefined;
+}
+
 /** kafkajs error types that mean its cached metadata is out of date. */
 const STALE_METADATA = /^(NOT_LEADER_FOR_PARTITION|LEADER_NOT_AVAILABLE|NOT_LEADER_OR_FOLLOWER)$/;
 
@@ -147,12 +158,12 @@ export class KafkaClient {
   }
 
   /** Runs one cluster operation with the deadline and error translation every caller needs. */
-  private async run<T>(what: string, work: () => Promise<T>): Promise<T> {
+  private async run<T>(what: string, work: () => Promise<T>, translate?: (error: unknown) => unknown): Promise<T> {
     if (this.closed) throw new KafkaWorkbenchError(`Cannot ${what}: the connection was closed. Connect again.`, 'other');
     try {
       return await withDeadline(work(), this.ctx);
     } catch (e) {
-      const explained = explainConnectionError(e, this.ctx);
+      const explained = explainConnectionError(translate?.(e) ?? e, this.ctx);
       this.logger.warn(`${what} failed: ${explained.message}${explained.detail ? ` [${explained.detail}]` : ''}`);
       throw explained;
     }
@@ -160,24 +171,31 @@ export class KafkaClient {
 
   /**
    * For the feature modules beside this file (topics, groups, producer, consumer) only: one admin
-   * operation under this connection's deadline and error translation.
+   * operation under this connection's deadline and error translation. `translate` sees kafkajs' own
+   * error after the retries and may return a {@link KafkaWorkbenchError} that says it better.
    */
-  withAdmin<T>(what: string, work: (admin: Admin) => Promise<T>): Promise<T> {
-    return this.run(what, async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await work(await this.connectedAdmin());
-        } catch (e) {
-          // kafkajs caches metadata for minutes and does not refresh it on a leader error: after
-          // partitions are created, added or moved (by us or anyone), start over with a fresh admin.
-          // A partition created a moment ago may also still be taking up its leadership.
-          if (attempt >= 4 || !STALE_METADATA.test(String((e as { type?: string }).type))) throw e;
-          this.logger.debug(`${what}: ${String((e as Error).message)}; retrying with fresh metadata`);
-          await this.dropAdmin();
-          await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-        }
+  withAdmin<T>(what: string, work: (admin: Admin) => Promise<T>, translate?: (error: unknown) => unknown): Promise<T> {
+    return this.run(what, () => this.withFreshMetadataRetries(what, work), translate);
+  }
+
+  private async withFreshMetadataRetries<T>(what: string, work: (admin: Admin) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work(await this.connectedAdmin());
+      } catch (e) {
+        // kafkajs caches metadata for minutes and does not refresh it on a leader error: after
+        // partitions are created, added or moved (by us or anyone), start over with a fresh admin.
+        // A partition created a moment ago may also still be taking up its leadership. And an admin
+        // keeps refreshing every topic it ever touched, so one deleted elsewhere fails all later
+        // calls with UNKNOWN_TOPIC_OR_PARTITION: that gets one fresh try.
+        const type = kafkaErrorType(e);
+        const retries = type && STALE_METADATA.test(type) ? 3 : type === 'UNKNOWN_TOPIC_OR_PARTITION' ? 1 : 0;
+        if (attempt > retries) throw e;
+        this.logger.debug(`${what}: ${String((e as Error).message)}; retrying with fresh metadata`);
+        await this.dropAdmin();
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
       }
-    });
+    }
   }
 
   private async dropAdmin(): Promise<void> {

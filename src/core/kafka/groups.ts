@@ -1,5 +1,5 @@
 import { AssignerProtocol } from 'kafkajs';
-import type { KafkaClient } from './client';
+import { kafkaErrorType, type KafkaClient } from './client';
 import { KafkaWorkbenchError } from './errors';
 
 export interface GroupSummary {
@@ -134,9 +134,7 @@ export async function resetGroupOffsets(
   const group = groups[0];
   if (group && group.members.length > 0) throw groupNotEmptyError(group);
   return client.withAdmin(`reset the offsets of ${groupId} on ${topic}`, async (admin) => {
-    const watermarks = await admin.fetchTopicOffsets(topic).catch(() => {
-      throw new KafkaWorkbenchError(`Topic "${topic}" does not exist: pick a topic the group reads.`, 'unknown-topic');
-    });
+    const watermarks = await admin.fetchTopicOffsets(topic);
     const chosen = partitions ?? watermarks.map((w) => w.partition);
     const unknown = chosen.filter((p) => !watermarks.some((w) => w.partition === p));
     if (unknown.length > 0) {
@@ -182,22 +180,26 @@ export async function resetGroupOffsets(
     offsets.sort((a, b) => a.partition - b.partition);
     await admin.setOffsets({ groupId, topic, partitions: offsets });
     return offsets;
-  });
+  }, (e) =>
+    kafkaErrorType(e) === 'UNKNOWN_TOPIC_OR_PARTITION'
+      ? new KafkaWorkbenchError(`Topic "${topic}" does not exist: pick a topic the group reads.`, 'unknown-topic')
+      : e,
+  );
 }
 
 export async function deleteGroup(client: KafkaClient, groupId: string): Promise<void> {
-  await client.withAdmin(`delete group ${groupId}`, async (admin) => {
-    try {
-      await admin.deleteGroups([groupId]);
-    } catch (e) {
+  await client.withAdmin(
+    `delete group ${groupId}`,
+    (admin) => admin.deleteGroups([groupId]),
+    (e) => {
       const text = JSON.stringify((e as { groups?: unknown }).groups ?? (e as Error).message);
       if (/NON_EMPTY_GROUP|not empty/i.test(text)) {
-        throw new KafkaWorkbenchError(`Group "${groupId}" still has members: stop its consumers before deleting it.`, 'invalid-input');
+        return new KafkaWorkbenchError(`Group "${groupId}" still has members: stop its consumers before deleting it.`, 'invalid-input');
       }
       if (/GROUP_ID_NOT_FOUND/i.test(text)) {
-        throw new KafkaWorkbenchError(`Group "${groupId}" does not exist (any more): refresh the Kafka view.`, 'invalid-input');
+        return new KafkaWorkbenchError(`Group "${groupId}" does not exist (any more): refresh the Kafka view.`, 'invalid-input');
       }
-      throw e;
-    }
-  });
+      return e;
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { ConfigResourceTypes, ConfigSource, type ConfigEntries } from 'kafkajs';
-import type { KafkaClient } from './client';
+import { kafkaErrorType, type KafkaClient } from './client';
 import { KafkaWorkbenchError } from './errors';
 
 export interface TopicInfo {
@@ -93,7 +93,7 @@ function unknownTopic(topic: string): KafkaWorkbenchError {
 }
 
 function isUnknownTopicError(e: unknown): boolean {
-  const text = `${(e as { type?: string }).type ?? ''} ${(e as Error).message ?? ''}`;
+  const text = `${kafkaErrorType(e) ?? ''} ${(e as Error).message ?? ''}`;
   return /UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition|not present in metadata/i.test(text);
 }
 
@@ -103,8 +103,9 @@ function isUnknownTopicError(e: unknown): boolean {
  * takes one timestamp per partition), so the cost is two requests per broker, not per partition.
  */
 export function describePartitions(client: KafkaClient, topic: string): Promise<PartitionInfo[]> {
-  return client.withAdmin(`describe the partitions of ${topic}`, async (admin) => {
-    try {
+  return client.withAdmin(
+    `describe the partitions of ${topic}`,
+    async (admin) => {
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
       const metadata = topics.find((t) => t.name === topic);
       if (!metadata) throw unknownTopic(topic);
@@ -127,11 +128,9 @@ export function describePartitions(client: KafkaClient, topic: string): Promise<
           };
         })
         .sort((a, b) => a.partition - b.partition);
-    } catch (e) {
-      if (isUnknownTopicError(e)) throw unknownTopic(topic);
-      throw e;
-    }
-  });
+    },
+    (e) => (isUnknownTopicError(e) ? unknownTopic(topic) : e),
+  );
 }
 
 function sourceOf(source: ConfigSource): ConfigEntry['source'] {
@@ -164,6 +163,7 @@ function toEntry(e: ConfigEntries): ConfigEntry {
 }
 
 async function describeConfigs(client: KafkaClient, type: ConfigResourceTypes, name: string, what: string): Promise<ConfigEntry[]> {
+  const translate = (e: unknown) => (type === ConfigResourceTypes.TOPIC && isUnknownTopicError(e) ? unknownTopic(name) : e);
   return client.withAdmin(`read the configs of ${what}`, async (admin) => {
     const response = await admin.describeConfigs({ resources: [{ type, name }], includeSynonyms: false });
     const resource = response.resources[0];
@@ -173,15 +173,12 @@ async function describeConfigs(client: KafkaClient, type: ConfigResourceTypes, n
       throw new KafkaWorkbenchError(`Reading the configs of ${what} failed: ${resource.errorMessage || `error code ${resource.errorCode}`}.`, 'other');
     }
     return resource.configEntries.map(toEntry).sort((a, b) => a.name.localeCompare(b.name));
-  });
+  }, translate);
 }
 
 /** Effective configs of a topic; `isDefault` is false for the ones set on the topic or the broker. */
 export function topicConfigs(client: KafkaClient, topic: string): Promise<ConfigEntry[]> {
-  return describeConfigs(client, ConfigResourceTypes.TOPIC, topic, `topic ${topic}`).catch((e: unknown) => {
-    if (isUnknownTopicError(e)) throw unknownTopic(topic);
-    throw e;
-  });
+  return describeConfigs(client, ConfigResourceTypes.TOPIC, topic, `topic ${topic}`);
 }
 
 /** Configs of one broker (its `broker.rack` is its rack). */
@@ -229,11 +226,12 @@ export async function createTopic(client: KafkaClient, topic: NewTopic, brokerCo
       'invalid-input',
     );
   }
-  await client.withAdmin(`create topic ${topic.name}`, async (admin) => {
-    try {
-      // kafkajs' own waitForLeaders trips over KRaft brokers that answer UNKNOWN_TOPIC_OR_PARTITION
-      // for a moment after creation; waitForLeaders below polls until every partition has a leader.
-      await admin.createTopics({
+  await client.withAdmin(
+    `create topic ${topic.name}`,
+    // kafkajs' own waitForLeaders trips over KRaft brokers that answer UNKNOWN_TOPIC_OR_PARTITION
+    // for a moment after creation; waitForLeaders below polls until every partition has a leader.
+    (admin) =>
+      admin.createTopics({
         waitForLeaders: false,
         topics: [
           {
@@ -243,11 +241,9 @@ export async function createTopic(client: KafkaClient, topic: NewTopic, brokerCo
             configEntries: Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value })),
           },
         ],
-      });
-    } catch (e) {
-      throw brokerRefusal(e, `create topic "${topic.name}"`);
-    }
-  });
+      }),
+    (e) => brokerRefusal(e, `create topic "${topic.name}"`),
+  );
   await waitForLeaders(client, topic.name, topic.partitions);
 }
 
@@ -285,16 +281,14 @@ function brokerRefusal(e: unknown, what: string): unknown {
 }
 
 export async function deleteTopic(client: KafkaClient, topic: string): Promise<void> {
-  await client.withAdmin(`delete topic ${topic}`, async (admin) => {
-    try {
-      await admin.deleteTopics({ topics: [topic], timeout: client.timeoutMs });
-    } catch (e) {
-      if (isUnknownTopicError(e) || /UNKNOWN_TOPIC/.test(JSON.stringify((e as { errors?: unknown }).errors ?? ''))) {
-        throw new KafkaWorkbenchError(`Topic "${topic}" does not exist (any more): someone may have just deleted it. Refresh the view.`, 'unknown-topic');
-      }
-      throw e;
-    }
-  });
+  await client.withAdmin(
+    `delete topic ${topic}`,
+    (admin) => admin.deleteTopics({ topics: [topic], timeout: client.timeoutMs }),
+    (e) =>
+      isUnknownTopicError(e) || /UNKNOWN_TOPIC/.test(JSON.stringify((e as { errors?: unknown }).errors ?? ''))
+        ? new KafkaWorkbenchError(`Topic "${topic}" does not exist (any more): someone may have just deleted it. Refresh the view.`, 'unknown-topic')
+        : e,
+  );
 }
 
 /** Raises a topic's partition count; Kafka cannot lower it, so a lower or equal count is refused here. */
@@ -306,13 +300,11 @@ export async function addPartitions(client: KafkaClient, topic: string, newCount
       'invalid-input',
     );
   }
-  await client.withAdmin(`add partitions to ${topic}`, async (admin) => {
-    try {
-      await admin.createPartitions({ topicPartitions: [{ topic, count: newCount }], timeout: client.timeoutMs });
-    } catch (e) {
-      throw brokerRefusal(e, `add partitions to "${topic}"`);
-    }
-  });
+  await client.withAdmin(
+    `add partitions to ${topic}`,
+    (admin) => admin.createPartitions({ topicPartitions: [{ topic, count: newCount }], timeout: client.timeoutMs }),
+    (e) => brokerRefusal(e, `add partitions to "${topic}"`),
+  );
 }
 
 /**
@@ -334,12 +326,12 @@ export async function setTopicConfig(client: KafkaClient, topic: string, name: s
   const resources = [
     { type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [...overrides].map(([n, v]) => ({ name: n, value: v })) },
   ];
-  await client.withAdmin(`change ${name} of ${topic}`, async (admin) => {
-    try {
+  await client.withAdmin(
+    `change ${name} of ${topic}`,
+    async (admin) => {
       await admin.alterConfigs({ validateOnly: true, resources });
       await admin.alterConfigs({ validateOnly: false, resources });
-    } catch (e) {
-      throw brokerRefusal(e, `set ${name}=${value ?? '(default)'} on "${topic}"`);
-    }
-  });
+    },
+    (e) => brokerRefusal(e, `set ${name}=${value ?? '(default)'} on "${topic}"`),
+  );
 }
