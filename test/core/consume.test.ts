@@ -16,7 +16,7 @@ interface Collected {
 async function collect(client: KafkaClient, options: TailOptions): Promise<Collected> {
   const seen: RawRecord[] = [];
   const states: TailState[] = [];
-  const tail = await TopicTail.start(client, options, { records: (p, m) => seen.push(...toRawRecords(p, m)), state: (s) => states.push(s) });
+  const tail = await TopicTail.start(client, options, { records: (p, m) => void seen.push(...toRawRecords(p, m)), state: (s) => states.push(s) });
   return { tail, seen, states };
 }
 

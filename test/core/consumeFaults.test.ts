@@ -45,7 +45,7 @@ describe('Consume: broker stopped and restarted during a tail', function () {
           isolation: 'read_committed',
           ...(mode === 'no group' ? {} : { group: { groupId: `${topic}-viewer`, commit: 'manual' as const } }),
         },
-        { records: (p, m) => seen.push(...toRawRecords(p, m)), state: (s) => states.push(s) },
+        { records: (p, m) => void seen.push(...toRawRecords(p, m)), state: (s) => states.push(s) },
       );
       await until('the first 50 records', () => seen.length >= 50, 30_000);
 

@@ -77,18 +77,26 @@ export type AvroDeserialized =
       schemaId?: number;
     };
 
+/** The registry's answer for a schema id, already fetched: the parsed schema, or why there is none. */
+export type WriterLookup = { schema: AvroSchema } | { error: unknown };
+
+export interface AvroDecodeRecordOptions {
+  /** The registry's writer schema for a wire-format record's id, fetched beforehand (no registry: absent). */
+  lookup?: (schemaId: number) => WriterLookup;
+  writerSchema?: AvroSchema;
+  readerSchema?: AvroSchema;
+}
+
 /**
- * Decodes record bytes: Confluent wire format is detected (magic byte 0 and a schema id the
- * registry knows), otherwise raw Avro with `writerSchema`. Never throws for bad data: a record
- * that is not Avro comes back as `ok: false` with the reason.
+ * The synchronous core of {@link deserializeAvro}, for callers that fetched the registry's schemas
+ * ahead (the consume pipeline decodes a batch at once). Never throws for bad data.
  */
-export async function deserializeAvro(bytes: Buffer, options: AvroDeserializeOptions): Promise<AvroDeserialized> {
+export function deserializeAvroWith(bytes: Buffer, options: AvroDecodeRecordOptions): AvroDeserialized {
   const wire = parseConfluentWireFormat(bytes);
-  if (wire && options.registry) {
-    let writer: AvroSchema;
-    try {
-      writer = await writerSchemaById(options.registry, wire.schemaId);
-    } catch (err) {
+  if (wire && options.lookup) {
+    const found = options.lookup(wire.schemaId);
+    if ('error' in found) {
+      const err = found.error;
       // A raw Avro record that merely starts with a zero byte: try the workspace schema before failing.
       if (options.writerSchema) {
         const raw = decodeWith(options.writerSchema, bytes, options.readerSchema, 'raw');
@@ -97,7 +105,7 @@ export async function deserializeAvro(bytes: Buffer, options: AvroDeserializeOpt
       if (err instanceof AvroSchemaError) return { ok: false, error: `The registry's schema ${wire.schemaId} is not a valid Avro schema: ${err.message}`, kind: 'bad-writer-schema', format: 'confluent', schemaId: wire.schemaId };
       return { ok: false, error: (err as Error).message, kind: 'registry', format: 'confluent', schemaId: wire.schemaId };
     }
-    return decodeWith(writer, wire.body, options.readerSchema, 'confluent', wire.schemaId);
+    return decodeWith(found.schema, wire.body, options.readerSchema, 'confluent', wire.schemaId);
   }
   if (options.writerSchema) {
     if (wire) {
@@ -109,6 +117,27 @@ export async function deserializeAvro(bytes: Buffer, options: AvroDeserializeOpt
   }
   if (wire) return { ok: false, error: `This record looks like the Confluent wire format (schema id ${wire.schemaId}), but no Schema Registry is configured and no writer schema was chosen.`, kind: 'no-schema', format: 'confluent', schemaId: wire.schemaId };
   return { ok: false, error: 'No writer schema: choose an .avsc file, or configure a Schema Registry for wire-format records.', kind: 'no-schema' };
+}
+
+/** Fetches (cached) the registry's schema for an id, as a {@link WriterLookup}; never rejects. */
+export function lookupWriterSchema(registry: SchemaRegistryClient, id: number): Promise<WriterLookup> {
+  return writerSchemaById(registry, id).then(
+    (schema) => ({ schema }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+/**
+ * Decodes record bytes: Confluent wire format is detected (magic byte 0 and a schema id the
+ * registry knows), otherwise raw Avro with `writerSchema`. Never throws for bad data: a record
+ * that is not Avro comes back as `ok: false` with the reason.
+ */
+export async function deserializeAvro(bytes: Buffer, options: AvroDeserializeOptions): Promise<AvroDeserialized> {
+  const wire = parseConfluentWireFormat(bytes);
+  const { registry, writerSchema, readerSchema } = options;
+  if (!wire || !registry) return deserializeAvroWith(bytes, { writerSchema, readerSchema });
+  const found = await lookupWriterSchema(registry, wire.schemaId);
+  return deserializeAvroWith(bytes, { writerSchema, readerSchema, lookup: () => found });
 }
 
 const parsedById = new WeakMap<SchemaRegistryClient, Map<number, Promise<AvroSchema>>>();

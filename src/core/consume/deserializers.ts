@@ -1,7 +1,7 @@
 /**
  * Turns record bytes into text for the viewer. Every deserializer is total: bytes it cannot decode
  * come back shown raw (as hex) with the reason, so a record is never dropped for its content.
- * Avro (a later issue) plugs in with {@link registerDeserializer}; nothing else needs to change.
+ * Others plug in with {@link registerDeserializer} (Avro: `avroDeserializer.ts`, configured per viewer).
  */
 import { isUtf8 } from 'node:buffer';
 
@@ -23,6 +23,12 @@ export interface Deserializer {
   readonly label: string;
   /** Returns the text, or throws an Error whose message is the reason it cannot be decoded. */
   decode(bytes: Buffer): string;
+  /**
+   * Optional asynchronous step before a batch is decoded (Avro fetches the registry schemas the
+   * batch names), so `decode` can stay synchronous. The pipeline waits for it before decoding the
+   * batch, keeping record order; it must not reject (a failure becomes each record's reason).
+   */
+  prepare?(batch: readonly (Buffer | null)[]): Promise<void> | undefined;
 }
 
 /** UTF-8 that refuses invalid bytes (rather than showing U+FFFD), checked only when one shows up. */

@@ -11,6 +11,9 @@ export interface TailSessionOptions extends TailOptions {
   valueFormat: DeserializerName;
   /** Most records kept; older ones leave the buffer (and the view). */
   capacity: number;
+  /** Configured instances (e.g. Avro with this viewer's registry and schemas) used instead of the names. */
+  keyDeserializer?: Deserializer;
+  valueDeserializer?: Deserializer;
 }
 
 /**
@@ -96,8 +99,8 @@ export class TailSession {
     private readonly sink: RowSink,
   ) {
     this.buffer = new TailBuffer(options.capacity);
-    this.keyDecoder = deserializer(options.keyFormat);
-    this.valueDecoder = deserializer(options.valueFormat);
+    this.keyDecoder = options.keyDeserializer ?? deserializer(options.keyFormat);
+    this.valueDecoder = options.valueDeserializer ?? deserializer(options.valueFormat);
   }
 
   static async start(client: KafkaClient, options: TailSessionOptions, sink: RowSink, flushIntervalMs = 100): Promise<TailSession> {
@@ -121,7 +124,31 @@ export class TailSession {
     return this.tail!.groupId;
   }
 
-  private add(partition: number, messages: RawMessage[]): void {
+  /** Batches waiting for a deserializer's asynchronous step, so they are added in arrival order. */
+  private preparing: Promise<void> | undefined;
+
+  private add(partition: number, messages: RawMessage[]): void | Promise<void> {
+    const { keyDecoder, valueDecoder } = this;
+    const steps: Promise<void>[] = [];
+    const keyStep = keyDecoder.prepare?.(messages.map((m) => m.key ?? null));
+    if (keyStep) steps.push(keyStep);
+    const valueStep = valueDecoder.prepare?.(messages.map((m) => m.value));
+    if (valueStep) steps.push(valueStep);
+    if (steps.length === 0 && !this.preparing) return this.addDecoded(partition, messages);
+    // A failed step must not drop the batch: its records are then decoded with the reason shown.
+    const ready = Promise.all([this.preparing, ...steps]).then(
+      () => undefined,
+      () => undefined,
+    );
+    const done = ready.then(() => {
+      this.addDecoded(partition, messages);
+      if (this.preparing === done) this.preparing = undefined;
+    });
+    this.preparing = done;
+    return done;
+  }
+
+  private addDecoded(partition: number, messages: RawMessage[]): void {
     const { keyDecoder, valueDecoder, buffer, predicate } = this;
     for (const m of messages) {
       const key = decodeText(m.key ?? null, keyDecoder);

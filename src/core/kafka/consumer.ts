@@ -88,8 +88,11 @@ export type TailState =
   | { state: 'stopped'; error?: KafkaWorkbenchError };
 
 export interface TailListener {
-  /** One fetched batch of one partition, in offset order. */
-  records(partition: number, messages: RawMessage[]): void;
+  /**
+   * One fetched batch of one partition, in offset order. A returned promise holds the next fetch
+   * back until it settles (an asynchronous deserializer step), so batches stay in order.
+   */
+  records(partition: number, messages: RawMessage[]): void | Promise<void>;
   state?(state: TailState): void;
 }
 
@@ -295,11 +298,11 @@ export class TopicTail {
     this.watchTimer = setInterval(() => void this.checkTopic(), 5_000);
   }
 
-  private onBatch({ batch, isRunning, isStale }: EachBatchPayload): void {
+  private onBatch({ batch, isRunning, isStale }: EachBatchPayload): void | Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     this.next.set(batch.partition, (BigInt(batch.lastOffset()) + 1n).toString());
     if (this.current.state === 'reconnecting' || this.current.state === 'starting') this.setState({ state: 'live', assigned: this.assigned });
-    this.listener.records(batch.partition, batch.messages);
+    return this.listener.records(batch.partition, batch.messages);
   }
 
   private explain(e: unknown): KafkaWorkbenchError {

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
-import { deserializers, type DeserializerName } from '../../core/consume/deserializers';
+import { AVRO_DESERIALIZER, avroDeserializer } from '../../core/consume/avroDeserializer';
+import { deserializers, registerDeserializer, type DeserializerName } from '../../core/consume/deserializers';
 import type { CommitMode, Isolation, TailGroup } from '../../core/kafka/consumer';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { topicNames, topicPartitions, type StartPosition } from '../../core/kafka/offsets';
 import { registerCommand } from '../commands';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { topicTargetOf, type TopicTarget } from '../explorer/targets';
+import { avroConsumeDeserializer, chooseAvroSchemas, type AvroConsumeChoice } from './avroConsume';
 import { consumeSettings } from './consumeSettings';
 import { openConsumeViewer, type ConsumeRequest, type ConsumeViewerHandle } from './consumeViewer';
 
@@ -24,6 +26,8 @@ export interface ConsumeCommandOptions {
   isolation?: Isolation;
   keyFormat?: DeserializerName;
   valueFormat?: DeserializerName;
+  /** With valueFormat 'avro': the writer schema of raw Avro and an optional reader schema (.avsc files). */
+  avro?: AvroConsumeChoice;
   capacity?: number;
 }
 
@@ -34,6 +38,7 @@ interface Remembered {
   isolation: Isolation;
   keyFormat: DeserializerName;
   valueFormat: DeserializerName;
+  avro?: AvroConsumeChoice;
 }
 
 class Cancelled extends Error {}
@@ -187,7 +192,10 @@ async function chooseGroup(target: TopicTarget, needsGroup: boolean): Promise<Ta
 async function chooseFormat(which: 'key' | 'value'): Promise<DeserializerName> {
   return pick(
     `Consume from Offset: ${which} deserializer`,
-    deserializers().map((d) => ({ label: d.label, value: d.name })),
+    deserializers()
+      // Avro keys are not offered yet (as in Produce).
+      .filter((d) => which === 'value' || d.name !== AVRO_DESERIALIZER)
+      .map((d) => ({ label: d.label, value: d.name, description: d.name === AVRO_DESERIALIZER ? 'Schema Registry (wire format) or a workspace .avsc, optional reader schema' : undefined })),
   );
 }
 
@@ -196,6 +204,8 @@ function describeRemembered(r: Remembered): string {
 }
 
 export function registerConsumeCommands(context: vscode.ExtensionContext, manager: ConnectionManager): vscode.Disposable[] {
+  // Listed among the choices; each viewer gets its own instance bound to its registry and schemas.
+  registerDeserializer(avroDeserializer());
   const memoryKey = (t: TopicTarget) => `consume:${t.connectionName}:${t.topic}`;
 
   async function interactive(target: TopicTarget): Promise<ConsumeRequest> {
@@ -217,6 +227,7 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
           isolation: remembered.isolation,
           keyFormat: remembered.keyFormat,
           valueFormat: remembered.valueFormat,
+          avro: remembered.avro,
           capacity: consumeSettings.maxRecords(),
         };
       }
@@ -230,14 +241,16 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
     ]);
     const keyFormat = await chooseFormat('key');
     const valueFormat = await chooseFormat('value');
+    const avro = valueFormat === AVRO_DESERIALIZER ? picked(await chooseAvroSchemas(manager.profiles().some((p) => p.name === target.connectionName && p.schemaRegistry !== undefined))) : undefined;
     await context.globalState.update(memoryKey(target), {
       start: start.kind,
       group: group ? { groupId: group.groupId, commit: group.commit } : undefined,
       isolation,
       keyFormat,
       valueFormat,
+      avro,
     } satisfies Remembered);
-    return { connectionName: target.connectionName, topic: target.topic, partitions, start, group, isolation, keyFormat, valueFormat, capacity: consumeSettings.maxRecords() };
+    return { connectionName: target.connectionName, topic: target.topic, partitions, start, group, isolation, keyFormat, valueFormat, avro, capacity: consumeSettings.maxRecords() };
   }
 
   return [
@@ -254,6 +267,7 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
             isolation: arg.isolation ?? 'read_committed',
             keyFormat: arg.keyFormat ?? 'string',
             valueFormat: arg.valueFormat ?? 'string',
+            avro: arg.avro,
             capacity: arg.capacity ?? consumeSettings.maxRecords(),
           };
         } else {
@@ -278,6 +292,10 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
       } catch (e) {
         if (e instanceof Cancelled) return undefined;
         throw e;
+      }
+      if (request.valueFormat === AVRO_DESERIALIZER) {
+        const avro = await avroConsumeDeserializer(manager, request.connectionName, request.avro ?? {});
+        request = { ...request, valueDeserializer: avro.deserializer, valueDescription: avro.description };
       }
       const client = await connectedClient(manager, request.connectionName);
       return openConsumeViewer(context.extensionUri, client, request);

@@ -10,11 +10,16 @@ import type { KafkaClient } from '../../core/kafka/client';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import type { FilterValues, RecordDetails, ViewerInit, ViewerMessage, ViewerRequest } from '../../../webview/src/consume/protocol';
 import { showError } from '../commands';
+import type { AvroConsumeChoice } from './avroConsume';
 import { log } from '../log';
 import { webviewHtml, webviewRoots } from '../webviews/webviewHtml';
 
 export interface ConsumeRequest extends TailSessionOptions {
   connectionName: string;
+  /** With an Avro value: the schemas chosen (remembered per topic; loaded before the viewer opens). */
+  avro?: AvroConsumeChoice;
+  /** How the value deserializer is described in the viewer when its name alone does not say it. */
+  valueDescription?: string;
 }
 
 /**
@@ -89,7 +94,7 @@ function describeRequest(r: ConsumeRequest): string {
           : r.start.kind;
   const parts = r.partitions?.length ? `partitions ${r.partitions.join(', ')}` : 'all partitions';
   const group = r.group ? `group ${r.group.groupId} (${r.group.commit === 'afterDisplay' ? 'commit after display' : `${r.group.commit} commit`})` : 'no group';
-  return `from ${start} · ${parts} · ${group} · ${r.isolation} · key ${r.keyFormat}, value ${r.valueFormat}`;
+  return `from ${start} · ${parts} · ${group} · ${r.isolation} · key ${r.keyFormat}, value ${r.valueDescription ?? r.valueFormat}`;
 }
 
 class ConsumeViewer {
