@@ -1,7 +1,7 @@
 // `npm run sandbox`: a local Kafka broker with demo topics, and VS Code in the browser (code-server)
 // with this extension installed and a connection to that broker saved. Ctrl-C stops everything.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAVEN_REPOSITORY, KAFKA_VERSION, ensureKafkaJars } from '../src/core/broker/kafkaJars';
 import { findFreePort, isPortFree, startLocalBroker, stopBrokerInDir } from '../src/core/broker/localBroker';
@@ -18,7 +18,11 @@ async function main(): Promise<void> {
   const cache = join(repoRoot, '.cache');
   const brokerDir = join(cache, 'sandbox', 'broker');
   const workspace = join(cache, 'sandbox', 'workspace');
-  mkdirSync(workspace, { recursive: true });
+  mkdirSync(join(workspace, 'schemas'), { recursive: true });
+  // The seed's schema-evolution pair, to try "Produce with this Schema…" and reader schemas.
+  for (const file of ['contact-v1-fax.avsc', 'contact-v2-email.avsc']) {
+    copyFileSync(join(repoRoot, 'test', 'fixtures', 'avro', file), join(workspace, 'schemas', file));
+  }
 
   let started = Date.now();
   const classpath = await ensureKafkaJars({
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
     console.log(`code-server (VS Code ${'1.100'}) ready in ${since(started)}`);
     console.log(`\n  Open ${codeServer.url}?folder=${encodeURIComponent(workspace)}\n`);
     console.log(`  The Kafka view (activity bar) has the connection "${CONNECTION_NAME}" to ${broker.bootstrap}.`);
+    console.log('  schemas/*.avsc in the workspace are Avro schemas to produce and consume with.');
     console.log('  Press Ctrl-C to stop the broker and code-server.\n');
     await codeServer.exited;
     if (!stopping) console.log('code-server exited by itself.');
