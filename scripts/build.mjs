@@ -3,7 +3,7 @@
 //   dist/webview/*.js      the webview bundles (ES modules for the browser)
 //   out/**                 tests and developer scripts (CommonJS, node_modules left external)
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -59,6 +59,10 @@ if (!production) {
     sourcemap: true,
   });
 }
+
+// zstd's WebAssembly module is read from beside the bundle that loads it (dist/extension.js).
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/@bokuweb/zstd-wasm/dist/common/zstd.wasm', 'dist/zstd.wasm');
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -9,6 +9,8 @@ import {
 } from 'kafkajs';
 import type { KafkaClient } from './client';
 import { KafkaWorkbenchError } from './errors';
+// Registers the snappy, lz4 and zstd codecs, so compressed topics can be read.
+import './codecs';
 import {
   committedOffsets,
   deleteGroup,

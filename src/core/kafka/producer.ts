@@ -7,35 +7,13 @@
  * gathered or `lingerMs` has passed, with at most `maxInFlightRequests` requests outstanding.
  */
 import { randomUUID } from 'node:crypto';
-import { CompressionCodecs, CompressionTypes, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
-import { compress as snappyCompress, uncompress as snappyUncompress } from 'snappyjs';
+import { CompressionTypes, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
 import type { KafkaClient } from './client';
+// Registers the snappy, lz4 and zstd codecs with kafkajs.
+import './codecs';
 import { KafkaWorkbenchError } from './errors';
 
-/**
- * Snappy through snappyjs (pure JavaScript, no native build). Writes raw snappy, which the Java
- * client, librdkafka and the broker read; reads both raw and the Java client's xerial framing.
- */
-const XERIAL_MAGIC = Buffer.from([130, 83, 78, 65, 80, 80, 89, 0]);
-function snappyCodec() {
-  return {
-    compress: async (encoder: { buffer: Buffer }): Promise<Buffer> => snappyCompress(encoder.buffer),
-    decompress: async (buffer: Buffer): Promise<Buffer> => {
-      if (!buffer.subarray(0, 8).equals(XERIAL_MAGIC)) return snappyUncompress(buffer);
-      const chunks: Buffer[] = [];
-      for (let offset = 16; offset < buffer.length; ) {
-        const size = buffer.readInt32BE(offset);
-        offset += 4;
-        chunks.push(snappyUncompress(buffer.subarray(offset, offset + size)));
-        offset += size;
-      }
-      return Buffer.concat(chunks);
-    },
-  };
-}
-// kafkajs' own entries for snappy, lz4 and zstd only throw "not implemented".
-(CompressionCodecs as Record<number, unknown>)[CompressionTypes.Snappy] = snappyCodec;
-const INSTALLED_CODECS: readonly Compression[] = ['none', 'gzip', 'snappy'];
+const INSTALLED_CODECS: readonly Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 export type Acks = 0 | 1 | 'all';
 export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
