@@ -1,4 +1,4 @@
-// Avro values in the Consume from Offset viewer, in the real extension host: records encoded by
+// Avro keys and values in the Consume from Offset viewer, in the real extension host: records encoded by
 // fastavro (an independent implementation) in the Confluent wire format with schemas registered in a
 // real registry, and as raw Avro, read through the command's handle (the viewer's own pipeline).
 import * as assert from 'node:assert/strict';
@@ -8,8 +8,11 @@ import * as vscode from 'vscode';
 import { SchemaRegistryClient } from '../../src/core/avro/registry';
 import type { TailRecord } from '../../src/core/consume/tailRecord';
 import type { ConsumeCommandOptions } from '../../src/host/consume/consumeCommand';
-import type { ConsumeViewerHandle } from '../../src/host/consume/consumeViewer';
-import { fastavroEncode } from '../fixtures/avro/fastavro';
+import type { ConsumeRequest, ConsumeViewerHandle } from '../../src/host/consume/consumeViewer';
+import { produceChoiceFor } from '../../src/host/consume/avroConsume';
+import type { ProduceCommandResult } from '../../src/host/produce/produceRunner';
+import { kcatKeys } from '../support/produceTools';
+import { fastavroDecode, fastavroEncode } from '../fixtures/avro/fastavro';
 import { createTopic, deleteTopic, produce, uniqueTopic } from '../support/consumeFixtures';
 import { findRepoRoot } from '../support/repoRoot';
 import { freePort, schemaRegistry } from '../support/schemaRegistry';
@@ -52,12 +55,18 @@ describe('Consume Avro values in the real extension host', function () {
     return records;
   }
 
-  async function topicWith(values: Buffer[]): Promise<string> {
+  async function topicWith(values: Buffer[], keys: Buffer[] = []): Promise<string> {
     const topic = uniqueTopic('it-consume-avro');
     topics.push(topic);
     await createTopic(broker.bootstrap, topic, 1);
-    await produce(broker.bootstrap, topic, values.map((value) => ({ value })));
+    await produce(broker.bootstrap, topic, values.map((value, i) => ({ value, key: keys[i] ?? null })));
     return topic;
+  }
+
+  /** The key the viewer shows, parsed back. */
+  function shownKey(r: TailRecord): unknown {
+    assert.equal(r.keyError, undefined, `offset ${r.offset}: key decoded without error (got: ${r.keyError})`);
+    return JSON.parse(r.key!);
   }
 
   /** Registers the fixture under a fresh subject; returns its id. One at a time: Apicurio's in-memory store times out on concurrent writes. */
@@ -66,6 +75,7 @@ describe('Consume Avro values in the real extension host', function () {
   }
 
   const fax = { name: 'Ada', faxNumber: { string: '+1 555 0100' } };
+  const KEY = 'order-key.avsc';
   const email = { name: 'Grace', email: { string: 'grace@example.com' } };
 
   before(async () => {
@@ -129,6 +139,59 @@ describe('Consume Avro values in the real extension host', function () {
     assert.deepEqual(asFax.map(shown), [fax, { name: 'Grace', faxNumber: null }]);
     const incompatible = await consume(CONNECTION, topic, 2, { avro: { readerSchemaFile: fixture('contact-v3-incompatible.avsc') } });
     for (const r of incompatible) assert.match(r.valueError ?? '', /^Avro: .*phone/, `the reason names the field without a default (got: ${r.valueError})`);
+  });
+
+  it('Avro keys: wire-format keys encoded by fastavro are decoded through the registry and raw ones with a workspace .avsc; a non-Avro key read as Avro is shown raw with the reason, its value still decoded', async () => {
+    const keyId = await register(KEY);
+    const keySchema = JSON.parse(schemaText(KEY)) as unknown;
+    const v1 = await register(V1);
+    const value = await fastavroEncode(JSON.parse(schemaText(V1)), fax, { schemaId: v1 });
+    const wireTopic = await topicWith(
+      [value, value, value],
+      [await fastavroEncode(keySchema, { id: 'k0', region: 1 }, { schemaId: keyId }), Buffer.from('plain key'), await fastavroEncode(keySchema, { id: 'k2', region: 3 }, { schemaId: keyId })],
+    );
+    const wire = await consume(CONNECTION, wireTopic, 3, { keyFormat: 'avro' });
+    assert.deepEqual(shownKey(wire[0]), { id: 'k0', region: 1 });
+    assert.deepEqual(shownKey(wire[2]), { id: 'k2', region: 3 });
+    assert.equal(wire[1].key, Buffer.from('plain key').toString('hex'), 'the non-Avro key is shown as hex');
+    assert.match(wire[1].keyError ?? '', /^Avro: No writer schema/);
+    assert.deepEqual(wire.map(shown), [fax, fax, fax], 'the values decode whatever the keys');
+
+    const rawTopic = await topicWith([Buffer.from('v0')], [await fastavroEncode(keySchema, { id: 'raw', region: 9 })]);
+    const raw = await consume(CONNECTION, rawTopic, 1, { keyFormat: 'avro', keyAvro: { writerSchemaFile: fixture(KEY) }, valueFormat: 'string' });
+    assert.deepEqual(shownKey(raw[0]), { id: 'raw', region: 9 });
+    assert.equal(raw[0].value, 'v0');
+  });
+
+  it('"Produce similar" of records read as Avro: the shown key and value, produced with the viewer\'s schema sources, are the same records again for fastavro', async () => {
+    const keyId = await register(KEY);
+    const keySchema = JSON.parse(schemaText(KEY)) as unknown;
+    const topic = await topicWith([await fastavroEncode(JSON.parse(schemaText(V1)), fax)], [await fastavroEncode(keySchema, { id: 'k0', region: 1 }, { schemaId: keyId })]);
+    await direct.register(`${topic}-key`, schemaText(KEY));
+    const options = { connectionName: CONNECTION, topic, start: { kind: 'earliest' }, keyFormat: 'avro', valueFormat: 'avro', avro: { writerSchemaFile: fixture(V1) }, capacity: 10 } as const;
+    const [record] = await consume(CONNECTION, topic, 1, options);
+    const request = { ...options, isolation: 'read_committed' } as ConsumeRequest;
+    const keyAvro = produceChoiceFor(request, 'key');
+    const valueAvro = produceChoiceFor(request, 'value');
+    assert.deepEqual(keyAvro, { subject: `${topic}-key`, encoding: 'confluent' }, 'wire-format keys go back through the registry subject');
+    assert.deepEqual(valueAvro, { schemaFile: fixture(V1), encoding: 'raw' }, 'raw values go back raw with the same writer file');
+    const sent = await vscode.commands.executeCommand<ProduceCommandResult>('kafkaWorkbench.produceMessage', {
+      connectionName: CONNECTION,
+      send: true,
+      topic,
+      keyFormat: 'avro',
+      key: record.key,
+      keyAvro,
+      valueFormat: 'avro',
+      value: record.value,
+      avro: valueAvro,
+    });
+    assert.equal(sent?.ok, true, JSON.stringify(sent));
+    const again = await consume(CONNECTION, topic, 2, options);
+    assert.deepEqual(shownKey(again[1]), { id: 'k0', region: 1 });
+    assert.deepEqual(shown(again[1]), fax);
+    const keys = await kcatKeys(broker.bootstrap, topic);
+    assert.deepEqual((await fastavroDecode(keys[1], { wire: true, registry: direct.url })).value, { id: 'k0', region: 1 });
   });
 
   it('a registry that is down: wire-format records are shown raw with the registry failure, and every record is counted', async () => {

@@ -11,8 +11,9 @@ import { SchemaRegistryClient, SchemaRegistryError } from '../../src/core/avro/r
 import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/producer';
 import type { ProduceCommandResult, ProduceCommandSpec } from '../../src/host/produce/produceRunner';
+import { formValuesFor } from '../../src/host/produce/produceForm';
 import { fastavroDecode } from '../fixtures/avro/fastavro';
-import { kcatValues } from '../support/produceTools';
+import { kcatKeys, kcatValues } from '../support/produceTools';
 import { findRepoRoot } from '../support/repoRoot';
 import { schemaRegistry } from '../support/schemaRegistry';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
@@ -147,6 +148,73 @@ describe('Produce Avro values through the command in the real extension host', f
     const version = await direct.getVersion(fullName, 'latest');
     const second = (await kcatValues(broker.bootstrap, topic))[1];
     assert.equal(second.readUInt32BE(1), version.id);
+  });
+
+  it('an Avro key and an Avro value in the wire format: the key schema is registered under <topic>-key, the value schema under <topic>-value, and fastavro decodes both from the registry', async () => {
+    const topic = await newTopic();
+    const result = await produceCmd({
+      topic,
+      keyFormat: 'avro',
+      key: '{"id": "order-{{i}}", "region": {{i}}}',
+      keyAvro: { schemaFile: fixture('order-key.avsc'), encoding: 'confluent' },
+      valueFormat: 'avro',
+      value: ORDER_TEMPLATE,
+      avro: { schemaFile: fixture('order.avsc'), encoding: 'confluent' },
+      count: 2,
+    });
+    assert.equal(result.ok, true, JSON.stringify(result));
+    const keySubject = await direct.getVersion(`${topic}-key`, 'latest');
+    const valueSubject = await direct.getVersion(`${topic}-value`, 'latest');
+    assert.match(keySubject.schema, /OrderKey/, 'the key subject holds the key schema');
+    const [keys, values] = await Promise.all([kcatKeys(broker.bootstrap, topic), kcatValues(broker.bootstrap, topic)]);
+    assert.equal(keys.length, 2);
+    for (const [i, bytes] of keys.entries()) {
+      assert.equal(bytes[0], 0, 'magic byte of the key');
+      const key = await fastavroDecode(bytes, { wire: true, registry: registryUrl });
+      assert.equal(key.schemaId, keySubject.id);
+      assert.deepEqual(key.value, { id: `order-${i}`, region: i });
+      const value = await fastavroDecode(values[i], { wire: true, registry: registryUrl });
+      assert.equal(value.schemaId, valueSubject.id);
+      assert.deepEqual(value.value, expectedOrder(i));
+    }
+  });
+
+  it('a raw Avro key with a string value: fastavro decodes the key with the .avsc; a key that does not match its schema is refused as the key, and nothing is sent', async () => {
+    const topic = await newTopic();
+    const ok = await produceCmd({ topic, keyFormat: 'avro', key: '{"id": "k1", "region": 7}', keyAvro: { schemaFile: fixture('order-key.avsc') }, value: 'plain' });
+    assert.equal(ok.ok, true, JSON.stringify(ok));
+    const [key] = await kcatKeys(broker.bootstrap, topic);
+    assert.deepEqual((await fastavroDecode(key, { schema: schemaJson('order-key.avsc') })).value, { id: 'k1', region: 7 });
+    assert.deepEqual((await kcatValues(broker.bootstrap, topic)).map(String), ['plain']);
+
+    const other = await newTopic();
+    const bad = await produceCmd({ topic: other, keyFormat: 'avro', key: '{"id": "k1", "region": "north"}', keyAvro: { schemaFile: fixture('order-key.avsc'), encoding: 'confluent' }, value: 'plain' });
+    assert.equal(bad.ok, false);
+    if (!bad.ok) assert.match(bad.message, /the key is not valid for the Avro schema .*OrderKey: region: expected int, found "north"/);
+    assert.deepEqual(await kcatValues(broker.bootstrap, other), []);
+    assert.ok(!(await direct.listSubjects()).includes(`${other}-key`), 'no key schema was registered for a refused key');
+  });
+
+  it('"Produce similar" with Avro key and value pre-fills the form with Avro and the same schema sources', () => {
+    const values = formValuesFor(
+      {
+        connectionName: CONNECTION,
+        topic: 't',
+        key: '{"id": "k1", "region": 7}',
+        value: '{"name": "Ada"}',
+        keyAvro: { schemaFile: 'schemas/key.avsc', encoding: 'raw' },
+        valueAvro: { subject: 't-value', encoding: 'confluent' },
+      },
+      CONNECTION,
+    );
+    assert.equal(values.keyFormat, 'avro');
+    assert.equal(values.keyAvroSource, 'file');
+    assert.equal(values.keyAvroSchemaFile, 'schemas/key.avsc');
+    assert.equal(values.keyAvroEncoding, 'raw');
+    assert.equal(values.valueFormat, 'avro');
+    assert.equal(values.avroSource, 'registry');
+    assert.equal(values.avroSubject, 't-value');
+    assert.equal(values.avroEncoding, 'confluent');
   });
 
   it('a value that does not match the schema is refused with the field path, the expected type and the value found; nothing is sent or registered', async () => {

@@ -75,14 +75,24 @@ export function pythonResponder(bootstrap: string, requestTopic: string, timeout
 
 /** Record values as kcat reads them, byte for byte (`%S` is the value's length, so binary is safe). */
 export function kcatValues(bootstrap: string, topic: string): Promise<Buffer[]> {
+  return kcatBytes(bootstrap, topic, 'value');
+}
+
+/** Every record's key as raw bytes, in order (a null key as an empty buffer). */
+export function kcatKeys(bootstrap: string, topic: string): Promise<Buffer[]> {
+  return kcatBytes(bootstrap, topic, 'key');
+}
+
+function kcatBytes(bootstrap: string, topic: string, which: 'key' | 'value'): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
-    execFile('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%S:%s'], { encoding: 'buffer', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
+    execFile('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', which === 'key' ? '%K:%k' : '%S:%s'], { encoding: 'buffer', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
       if (err) return reject(err);
       const values: Buffer[] = [];
       let at = 0;
       while (at < stdout.length) {
         const colon = stdout.indexOf(0x3a, at);
-        const length = Number(stdout.subarray(at, colon).toString('latin1'));
+        // kcat prints -1 as the length of a null key.
+        const length = Math.max(0, Number(stdout.subarray(at, colon).toString('latin1')));
         values.push(stdout.subarray(colon + 1, colon + 1 + length));
         at = colon + 1 + length;
       }

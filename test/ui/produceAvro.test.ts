@@ -1,4 +1,4 @@
-// Avro values in the Produce Message form, clicked in the real workbench: pick a workspace .avsc,
+// Avro keys and values in the Produce Message form, clicked in the real workbench: pick a workspace .avsc,
 // see a mismatch named by field path as you type, send, and read the record back with kcat and
 // fastavro. "Produce with this Schema" opens the form with Avro selected and a matching value.
 import * as assert from 'node:assert/strict';
@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/producer';
 import { fastavroDecode } from '../fixtures/avro/fastavro';
-import { kcatValues } from '../support/produceTools';
+import { kcatKeys, kcatValues } from '../support/produceTools';
 import { findRepoRoot } from '../support/repoRoot';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 import { openWorkbench, pickQuickItem, runCommand, screenshot, webviewFrame, type Workbench, fillField, chooseOption } from './support/workbench';
 import { plainClient } from '../support/plainClient';
 
 const SCHEMA = join(findRepoRoot(), 'test', 'fixtures', 'avro', 'contact-v1-fax.avsc');
+const KEY_SCHEMA = join(findRepoRoot(), 'test', 'fixtures', 'avro', 'order-key.avsc');
 
 describe('Produce Avro values in the form (UI)', function () {
   this.timeout(240_000);
@@ -30,6 +31,7 @@ describe('Produce Avro values in the form (UI)', function () {
     workspace = mkdtempSync(join(findRepoRoot(), '.cache', 'ui-workspace-avro-'));
     mkdirSync(join(workspace, 'schemas'));
     copyFileSync(SCHEMA, join(workspace, 'schemas', 'contact.avsc'));
+    copyFileSync(KEY_SCHEMA, join(workspace, 'schemas', 'order-key.avsc'));
     wb = await openWorkbench({ workspaceFolder: workspace, userSettings: { 'kafkaWorkbench.connections': [{ name: 'ui-produce-avro', bootstrapServers: [broker.bootstrap] }] } });
   });
 
@@ -79,6 +81,34 @@ describe('Produce Avro values in the form (UI)', function () {
       { name: 'Ada 0', faxNumber: '+1 555' },
       { name: 'Ada 1', faxNumber: '+1 555' },
     ]);
+  });
+
+  it('an Avro key in the form: its own schema picker and check as you type; the key is sent as Avro and fastavro reads it', async () => {
+    const topic = `ui-avro-key-${randomUUID().slice(0, 8)}`;
+    await createTopic(admin, topic, 1, 1);
+    topics.push(topic);
+    const { page } = wb!;
+    await runCommand(page, 'Kafka: Produce Message');
+    const form = webviewFrame(page);
+    await form.locator('h2', { hasText: 'Produce Message' }).waitFor({ timeout: 30_000 });
+    await fillField(form, 'topic', topic);
+    await chooseOption(form, 'valueFormat', 'String');
+    await chooseOption(form, 'keyFormat', 'Avro');
+    await form.locator('vscode-button#browseKeySchema').click();
+    await pickQuickItem(page, 'schemas/order-key.avsc');
+    const schemaField = form.locator('vscode-text-field#keyAvroSchemaFile input');
+    for (let i = 0; i < 100 && (await schemaField.inputValue()) === ''; i++) await page.waitForTimeout(100);
+    assert.equal(await schemaField.inputValue(), 'schemas/order-key.avsc');
+
+    await fillField(form, 'key', '{"id": "k1", "region": "north"}');
+    await form.locator('#keyCheck', { hasText: 'region: expected int, found "north"' }).waitFor({ timeout: 20_000 });
+    await fillField(form, 'key', '{"id": "k1", "region": 7}');
+    await form.locator('#keyCheck', { hasText: 'The key matches com.example.shop.OrderKey' }).waitFor({ timeout: 20_000 });
+    await form.locator('vscode-text-area#value textarea').fill('plain');
+    await form.locator('vscode-button#send').click();
+    await form.locator('#summary', { hasText: '1 delivered' }).waitFor({ timeout: 30_000 });
+    const [key] = await kcatKeys(broker.bootstrap, topic);
+    assert.deepEqual((await fastavroDecode(key, { schema: JSON.parse(readFileSync(KEY_SCHEMA, 'utf8')) as unknown })).value, { id: 'k1', region: 7 });
   });
 
   it('"Produce with this Schema" opens the form with Avro, the file, and a value that already matches it', async () => {

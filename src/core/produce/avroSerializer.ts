@@ -1,5 +1,5 @@
 /**
- * Avro values for the produce path. The serializer seam is synchronous (one call per record, so a
+ * Avro keys and values for the produce path. The serializer seam is synchronous (one call per record, so a
  * template renders and encodes without a promise per record), so everything asynchronous — reading
  * the schema, the registry's schema id — is resolved before the serializer is built: the spec
  * carries the schema text and, for the Confluent wire format, the id.

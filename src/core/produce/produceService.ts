@@ -34,10 +34,13 @@ export interface ProduceSpec {
   topic: string;
   keyFormat: KeyFormat;
   valueFormat: ValueFormat;
-  /** Avro schema text, for the Avro format. */
+  /** Avro schema text, for an Avro value. */
   schema?: string;
   /** Avro in the Confluent wire format: the registry's id of `schema` (resolved before sending); raw Avro without it. */
   schemaId?: number;
+  /** The same two for an Avro key. */
+  keySchema?: string;
+  keySchemaId?: number;
   /** Key, value and header values are templates ({{i}}, {{uuid}}...) rendered for each record. */
   key?: string;
   value: string;
@@ -162,7 +165,7 @@ class RecordBuilder {
     private readonly spec: ProduceSpec,
     private readonly topic: TopicInfo,
   ) {
-    this.keySer = serializerFor(spec.keyFormat);
+    this.keySer = serializerFor(spec.keyFormat, { schema: spec.keySchema, schemaId: spec.keySchemaId });
     this.valueSer = serializerFor(spec.valueFormat, { schema: spec.schema, schemaId: spec.schemaId });
   }
 

@@ -5,8 +5,8 @@ import { JsonSyntaxError, parseLocatedJson } from '../json/locatedJson';
  * its factory for 'avro' from avroSerializer.ts (the form lists the formats it is given).
  */
 
-export type KeyFormat = 'none' | 'string' | 'json';
-export type ValueFormat = 'none' | 'string' | 'json' | 'avro';
+export type KeyFormat = 'none' | 'string' | 'json' | 'avro';
+export type ValueFormat = KeyFormat;
 
 export class SerializationError extends Error {
   constructor(message: string) {
@@ -59,7 +59,7 @@ const factories = new Map<string, Factory>([
 ]);
 
 /** For the Avro issue: makes a format available to {@link serializerFor}. */
-export function registerSerializer(format: ValueFormat, factory: Factory): void {
+export function registerSerializer(format: KeyFormat | ValueFormat, factory: Factory): void {
   factories.set(format, factory);
 }
 

@@ -1,15 +1,16 @@
 /**
- * Avro values in the consume viewer: the schemas a viewer reads with (the connection's Schema
+ * Avro keys and values in the consume viewer: the schemas a viewer reads with (the connection's Schema
  * Registry for wire-format records, a workspace .avsc as the writer of raw Avro, an optional reader
  * .avsc for schema evolution), chosen in quick picks or passed by scripts, loaded before the tail starts.
  */
 import * as vscode from 'vscode';
-import { avroDeserializer } from '../../core/consume/avroDeserializer';
+import { AVRO_DESERIALIZER, avroDeserializer } from '../../core/consume/avroDeserializer';
 import type { Deserializer } from '../../core/consume/deserializers';
 import type { ConnectionManager } from '../connections/connectionManager';
-import { loadAvroSchema, pickSchemaFile } from '../produce/avroValue';
+import { loadAvroSchema, pickSchemaFile, type AvroValueChoice } from '../produce/avroValue';
+import type { ConsumeRequest } from './consumeViewer';
 
-/** The consume command's `avro` argument (also remembered per topic). */
+/** The consume command's `avro` (value) and `keyAvro` arguments (also remembered per topic). */
 export interface AvroConsumeChoice {
   /** Writer schema of raw Avro records: absolute, or relative to the first workspace folder. */
   writerSchemaFile?: string;
@@ -17,7 +18,24 @@ export interface AvroConsumeChoice {
   readerSchemaFile?: string;
 }
 
-/** The deserializer for one viewer, with its schemas loaded. Throws when a chosen file cannot be read or parsed. */
+/**
+ * The request with an Avro deserializer, schemas loaded, for its key and value where their format
+ * is Avro. Throws when a chosen file cannot be read or parsed.
+ */
+export async function withAvroDeserializers(manager: ConnectionManager, request: ConsumeRequest): Promise<ConsumeRequest> {
+  let out = request;
+  if (request.keyFormat === AVRO_DESERIALIZER) {
+    const avro = await avroConsumeDeserializer(manager, request.connectionName, request.keyAvro ?? {});
+    out = { ...out, keyDeserializer: avro.deserializer, keyDescription: avro.description };
+  }
+  if (request.valueFormat === AVRO_DESERIALIZER) {
+    const avro = await avroConsumeDeserializer(manager, request.connectionName, request.avro ?? {});
+    out = { ...out, valueDeserializer: avro.deserializer, valueDescription: avro.description };
+  }
+  return out;
+}
+
+/** The deserializer for one viewer's key or value, with its schemas loaded. Throws when a chosen file cannot be read or parsed. */
 export async function avroConsumeDeserializer(manager: ConnectionManager, connectionName: string, choice: AvroConsumeChoice): Promise<{ deserializer: Deserializer; description: string }> {
   const registry = await manager.registry(connectionName);
   const writer = choice.writerSchemaFile ? await loadAvroSchema(manager, connectionName, { schemaFile: choice.writerSchemaFile }) : undefined;
@@ -29,12 +47,27 @@ export async function avroConsumeDeserializer(manager: ConnectionManager, connec
   };
 }
 
+/**
+ * How "Produce similar" produces a key or value this viewer decoded as Avro: the decoded JSON has
+ * the shape of the reader schema when there is one, else of the writer; raw Avro records are
+ * written raw with that file, wire-format ones in the wire format under the topic's subject (or,
+ * with a reader file, under that file's schema, looked up rather than registered: sending must
+ * not register a schema behind the user's back). Undefined when the viewer does not read it as Avro.
+ */
+export function produceChoiceFor(request: ConsumeRequest, role: 'key' | 'value'): AvroValueChoice | undefined {
+  if ((role === 'key' ? request.keyFormat : request.valueFormat) !== AVRO_DESERIALIZER) return undefined;
+  const choice = (role === 'key' ? request.keyAvro : request.avro) ?? {};
+  if (choice.writerSchemaFile) return { schemaFile: choice.readerSchemaFile ?? choice.writerSchemaFile, encoding: 'raw' };
+  if (choice.readerSchemaFile) return { schemaFile: choice.readerSchemaFile, encoding: 'confluent', autoRegister: false };
+  return { subject: `${request.topic}-${role}`, encoding: 'confluent' };
+}
+
 interface Item<T> extends vscode.QuickPickItem {
   value: T;
 }
 
-/** Quick picks for the writer and reader schemas; undefined when the user cancels. */
-export async function chooseAvroSchemas(hasRegistry: boolean): Promise<AvroConsumeChoice | undefined> {
+/** Quick picks for the key's or the value's writer and reader schemas; undefined when the user cancels. */
+export async function chooseAvroSchemas(hasRegistry: boolean, role: 'key' | 'value' = 'value'): Promise<AvroConsumeChoice | undefined> {
   const writerKind = await vscode.window.showQuickPick<Item<'registry' | 'file'>>(
     [
       {
@@ -44,12 +77,12 @@ export async function chooseAvroSchemas(hasRegistry: boolean): Promise<AvroConsu
       },
       { label: 'Workspace .avsc…', description: 'the writer schema of raw Avro records (wire-format ones still use the registry)', value: 'file' },
     ],
-    { title: 'Consume from Offset: Avro writer schema', ignoreFocusOut: true },
+    { title: `Consume from Offset: Avro ${role} writer schema`, ignoreFocusOut: true },
   );
   if (!writerKind) return undefined;
   const choice: AvroConsumeChoice = {};
   if (writerKind.value === 'file') {
-    const file = await pickSchemaFile('Consume from Offset: writer schema');
+    const file = await pickSchemaFile(`Consume from Offset: ${role} writer schema`);
     if (!file) return undefined;
     choice.writerSchemaFile = file.fsPath;
   }
@@ -58,11 +91,11 @@ export async function chooseAvroSchemas(hasRegistry: boolean): Promise<AvroConsu
       { label: 'Read as written', description: 'each record with its writer schema', value: false },
       { label: 'Reader schema .avsc…', description: 'see schema evolution: added fields take defaults, removed ones disappear', value: true },
     ],
-    { title: 'Consume from Offset: Avro reader schema', ignoreFocusOut: true },
+    { title: `Consume from Offset: Avro ${role} reader schema`, ignoreFocusOut: true },
   );
   if (!readerKind) return undefined;
   if (readerKind.value) {
-    const file = await pickSchemaFile('Consume from Offset: reader schema');
+    const file = await pickSchemaFile(`Consume from Offset: ${role} reader schema`);
     if (!file) return undefined;
     choice.readerSchemaFile = file.fsPath;
   }

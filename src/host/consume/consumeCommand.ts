@@ -7,7 +7,7 @@ import { topicNames, topicPartitions, type StartPosition } from '../../core/kafk
 import { registerCommand } from '../commands';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { topicTargetOf, type TopicTarget } from '../explorer/targets';
-import { avroConsumeDeserializer, chooseAvroSchemas, type AvroConsumeChoice } from './avroConsume';
+import { chooseAvroSchemas, withAvroDeserializers, type AvroConsumeChoice } from './avroConsume';
 import { consumeSettings } from './consumeSettings';
 import { openConsumeViewer, type ConsumeRequest, type ConsumeViewerHandle } from './consumeViewer';
 
@@ -28,6 +28,8 @@ export interface ConsumeCommandOptions {
   valueFormat?: DeserializerName;
   /** With valueFormat 'avro': the writer schema of raw Avro and an optional reader schema (.avsc files). */
   avro?: AvroConsumeChoice;
+  /** The same with keyFormat 'avro'. */
+  keyAvro?: AvroConsumeChoice;
   capacity?: number;
 }
 
@@ -39,6 +41,7 @@ interface Remembered {
   keyFormat: DeserializerName;
   valueFormat: DeserializerName;
   avro?: AvroConsumeChoice;
+  keyAvro?: AvroConsumeChoice;
 }
 
 class Cancelled extends Error {}
@@ -192,10 +195,7 @@ async function chooseGroup(target: TopicTarget, needsGroup: boolean): Promise<Ta
 async function chooseFormat(which: 'key' | 'value'): Promise<DeserializerName> {
   return pick(
     `Consume from Offset: ${which} deserializer`,
-    deserializers()
-      // Avro keys are not offered yet (as in Produce).
-      .filter((d) => which === 'value' || d.name !== AVRO_DESERIALIZER)
-      .map((d) => ({ label: d.label, value: d.name, description: d.name === AVRO_DESERIALIZER ? 'Schema Registry (wire format) or a workspace .avsc, optional reader schema' : undefined })),
+    deserializers().map((d) => ({ label: d.label, value: d.name, description: d.name === AVRO_DESERIALIZER ? 'Schema Registry (wire format) or a workspace .avsc, optional reader schema' : undefined })),
   );
 }
 
@@ -228,6 +228,7 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
           keyFormat: remembered.keyFormat,
           valueFormat: remembered.valueFormat,
           avro: remembered.avro,
+          keyAvro: remembered.keyAvro,
           capacity: consumeSettings.maxRecords(),
         };
       }
@@ -241,7 +242,9 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
     ]);
     const keyFormat = await chooseFormat('key');
     const valueFormat = await chooseFormat('value');
-    const avro = valueFormat === AVRO_DESERIALIZER ? picked(await chooseAvroSchemas(manager.profiles().some((p) => p.name === target.connectionName && p.schemaRegistry !== undefined))) : undefined;
+    const hasRegistry = manager.profiles().some((p) => p.name === target.connectionName && p.schemaRegistry !== undefined);
+    const keyAvro = keyFormat === AVRO_DESERIALIZER ? picked(await chooseAvroSchemas(hasRegistry, 'key')) : undefined;
+    const avro = valueFormat === AVRO_DESERIALIZER ? picked(await chooseAvroSchemas(hasRegistry, 'value')) : undefined;
     await context.globalState.update(memoryKey(target), {
       start: start.kind,
       group: group ? { groupId: group.groupId, commit: group.commit } : undefined,
@@ -249,8 +252,9 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
       keyFormat,
       valueFormat,
       avro,
+      keyAvro,
     } satisfies Remembered);
-    return { connectionName: target.connectionName, topic: target.topic, partitions, start, group, isolation, keyFormat, valueFormat, avro, capacity: consumeSettings.maxRecords() };
+    return { connectionName: target.connectionName, topic: target.topic, partitions, start, group, isolation, keyFormat, valueFormat, avro, keyAvro, capacity: consumeSettings.maxRecords() };
   }
 
   return [
@@ -268,6 +272,7 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
             keyFormat: arg.keyFormat ?? 'string',
             valueFormat: arg.valueFormat ?? 'string',
             avro: arg.avro,
+            keyAvro: arg.keyAvro,
             capacity: arg.capacity ?? consumeSettings.maxRecords(),
           };
         } else {
@@ -293,10 +298,7 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
         if (e instanceof Cancelled) return undefined;
         throw e;
       }
-      if (request.valueFormat === AVRO_DESERIALIZER) {
-        const avro = await avroConsumeDeserializer(manager, request.connectionName, request.avro ?? {});
-        request = { ...request, valueDeserializer: avro.deserializer, valueDescription: avro.description };
-      }
+      request = await withAvroDeserializers(manager, request);
       const client = await connectedClient(manager, request.connectionName);
       return openConsumeViewer(context.extensionUri, client, request);
     }),

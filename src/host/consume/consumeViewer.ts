@@ -10,7 +10,8 @@ import type { KafkaClient } from '../../core/kafka/client';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import type { FilterValues, RecordDetails, ViewerInit, ViewerMessage, ViewerRequest } from '../../../webview/src/consume/protocol';
 import { showError } from '../commands';
-import type { AvroConsumeChoice } from './avroConsume';
+import type { ProducePrefill } from '../produce/produceForm';
+import { produceChoiceFor, type AvroConsumeChoice } from './avroConsume';
 import { log } from '../log';
 import { webviewHtml, webviewRoots } from '../webviews/webviewHtml';
 
@@ -18,7 +19,10 @@ export interface ConsumeRequest extends TailSessionOptions {
   connectionName: string;
   /** With an Avro value: the schemas chosen (remembered per topic; loaded before the viewer opens). */
   avro?: AvroConsumeChoice;
-  /** How the value deserializer is described in the viewer when its name alone does not say it. */
+  /** The same for an Avro key. */
+  keyAvro?: AvroConsumeChoice;
+  /** How the key and value deserializers are described in the viewer when their names alone do not say it. */
+  keyDescription?: string;
   valueDescription?: string;
 }
 
@@ -94,7 +98,7 @@ function describeRequest(r: ConsumeRequest): string {
           : r.start.kind;
   const parts = r.partitions?.length ? `partitions ${r.partitions.join(', ')}` : 'all partitions';
   const group = r.group ? `group ${r.group.groupId} (${r.group.commit === 'afterDisplay' ? 'commit after display' : `${r.group.commit} commit`})` : 'no group';
-  return `from ${start} · ${parts} · ${group} · ${r.isolation} · key ${r.keyFormat}, value ${r.valueDescription ?? r.valueFormat}`;
+  return `from ${start} · ${parts} · ${group} · ${r.isolation} · key ${r.keyDescription ?? r.keyFormat}, value ${r.valueDescription ?? r.valueFormat}`;
 }
 
 class ConsumeViewer {
@@ -356,6 +360,7 @@ class ConsumeViewer {
       case 'produceSimilar': {
         const r = this.session.record(m.seq);
         if (!r) break;
+        // Only what decoded as Avro goes back as Avro: a raw (hex) fallback is plain text.
         await vscode.commands.executeCommand('kafkaWorkbench.produceMessage', {
           connectionName: this.request.connectionName,
           topic: this.request.topic,
@@ -363,7 +368,9 @@ class ConsumeViewer {
           key: r.key,
           value: r.value,
           headers: r.headers.map((h) => ({ key: h.key, value: h.value })),
-        });
+          keyAvro: r.keyError ? undefined : produceChoiceFor(this.request, 'key'),
+          valueAvro: r.valueError ? undefined : produceChoiceFor(this.request, 'value'),
+        } satisfies ProducePrefill);
         break;
       }
       case 'window':

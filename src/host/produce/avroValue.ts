@@ -1,5 +1,5 @@
 /**
- * Avro values in the Produce form and the produce command: where the schema comes from (a
+ * Avro keys and values in the Produce form and the produce command: where the schema comes from (a
  * workspace .avsc file or a registry subject's latest version), the check as the user types, and
  * the schema id for the Confluent wire format, all resolved before the core's synchronous
  * serializer is built.
@@ -15,11 +15,11 @@ import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { describeAvroProblems, resolveWireSchemaId } from '../../core/produce/avroSerializer';
 import { prepareProduce, type ProduceSpec } from '../../core/produce/produceService';
 import { compileTemplate, TemplateError } from '../../core/produce/template';
-import type { FormField, ProduceFormValues } from '../../../webview/src/produce/protocol';
+import { avroField, type AvroRole, type FormField, type ProduceFormValues } from '../../../webview/src/produce/protocol';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { log } from '../log';
 
-/** How an Avro value is produced: the produce command's `avro` argument, and the form's Avro fields. */
+/** How an Avro key or value is produced: the produce command's `avro` / `keyAvro` argument, and the form's Avro fields. */
 export interface AvroValueChoice {
   /** An .avsc file: absolute, or relative to the first workspace folder. */
   schemaFile?: string;
@@ -43,10 +43,25 @@ export class AvroChoiceError extends KafkaWorkbenchError {
   }
 }
 
-export function avroChoiceFromForm(v: ProduceFormValues): AvroValueChoice {
-  return v.avroSource === 'registry'
-    ? { subject: v.avroSubject.trim(), encoding: v.avroEncoding }
-    : { schemaFile: v.avroSchemaFile.trim(), encoding: v.avroEncoding, strategy: v.avroStrategy, autoRegister: v.avroAutoRegister };
+export function avroChoiceFromForm(v: ProduceFormValues, role: AvroRole = 'value'): AvroValueChoice {
+  const encoding = v[avroField(role, 'Encoding')];
+  return v[avroField(role, 'Source')] === 'registry'
+    ? { subject: v[avroField(role, 'Subject')].trim(), encoding }
+    : { schemaFile: v[avroField(role, 'SchemaFile')].trim(), encoding, strategy: v[avroField(role, 'Strategy')], autoRegister: v[avroField(role, 'AutoRegister')] };
+}
+
+/** The form's Avro fields for a choice (the inverse of {@link avroChoiceFromForm}), e.g. for "Produce similar". */
+export function setAvroChoiceInForm(v: ProduceFormValues, role: AvroRole, choice: AvroValueChoice): void {
+  if (choice.subject !== undefined) {
+    v[avroField(role, 'Source')] = 'registry';
+    v[avroField(role, 'Subject')] = choice.subject;
+  } else {
+    v[avroField(role, 'Source')] = 'file';
+    v[avroField(role, 'SchemaFile')] = choice.schemaFile ?? '';
+  }
+  v[avroField(role, 'Encoding')] = choice.encoding ?? 'raw';
+  if (choice.strategy) v[avroField(role, 'Strategy')] = choice.strategy;
+  if (choice.autoRegister !== undefined) v[avroField(role, 'AutoRegister')] = choice.autoRegister;
 }
 
 export function resolveSchemaPath(file: string): string {
@@ -72,35 +87,35 @@ const parsedFiles = new Map<string, { text: string; schema: AvroSchema }>();
 const subjectCache = new Map<string, { at: number; loaded: LoadedSchema }>();
 const SUBJECT_CACHE_MS = 10_000;
 
-/** The schema the choice names. Throws {@link AvroChoiceError} saying what to fix. */
-export async function loadAvroSchema(manager: ConnectionManager, connection: string, choice: AvroValueChoice): Promise<LoadedSchema> {
+/** The schema the choice names. Throws {@link AvroChoiceError} saying what to fix, on the key's or the value's field. */
+export async function loadAvroSchema(manager: ConnectionManager, connection: string, choice: AvroValueChoice, role: AvroRole = 'value'): Promise<LoadedSchema> {
   if (choice.subject !== undefined) {
-    if (!choice.subject) throw new AvroChoiceError('Enter or pick the Schema Registry subject whose latest version is the schema.', 'avroSubject');
+    if (!choice.subject) throw new AvroChoiceError('Enter or pick the Schema Registry subject whose latest version is the schema.', avroField(role, 'Subject'));
     const key = `${connection}\u0000${choice.subject}`;
     const cached = subjectCache.get(key);
     if (cached && Date.now() - cached.at < SUBJECT_CACHE_MS) return cached.loaded;
     const registry = await manager.registry(connection);
-    if (!registry) throw new AvroChoiceError(`"${connection}" has no Schema Registry: add its URL with "Kafka: Edit Connection", or use an .avsc file.`, 'avroSource');
+    if (!registry) throw new AvroChoiceError(`"${connection}" has no Schema Registry: add its URL with "Kafka: Edit Connection", or use an .avsc file.`, avroField(role, 'Source'));
     let loaded: LoadedSchema;
     try {
       const version = await registry.getVersion(choice.subject, 'latest');
-      if (version.schemaType !== 'AVRO') throw new AvroChoiceError(`Subject "${choice.subject}" holds a ${version.schemaType} schema, not Avro.`, 'avroSubject');
+      if (version.schemaType !== 'AVRO') throw new AvroChoiceError(`Subject "${choice.subject}" holds a ${version.schemaType} schema, not Avro.`, avroField(role, 'Subject'));
       const label = `subject "${choice.subject}" version ${version.version}`;
       loaded = { schema: parseAvroSchema(version.schema, label), registryId: version.id, label };
     } catch (e) {
-      if (e instanceof SchemaRegistryError || e instanceof AvroSchemaError) throw new AvroChoiceError(e.message, 'avroSubject');
+      if (e instanceof SchemaRegistryError || e instanceof AvroSchemaError) throw new AvroChoiceError(e.message, avroField(role, 'Subject'));
       throw e;
     }
     subjectCache.set(key, { at: Date.now(), loaded });
     return loaded;
   }
-  if (!choice.schemaFile) throw new AvroChoiceError('Choose the .avsc file with the value\'s schema.', 'avroSchemaFile');
+  if (!choice.schemaFile) throw new AvroChoiceError(`Choose the .avsc file with the ${role}'s schema.`, avroField(role, 'SchemaFile'));
   const file = resolveSchemaPath(choice.schemaFile);
   let text: string;
   try {
     text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
   } catch (e) {
-    throw new AvroChoiceError(`Cannot read the schema file ${choice.schemaFile}: ${(e as Error).message}`, 'avroSchemaFile');
+    throw new AvroChoiceError(`Cannot read the schema file ${choice.schemaFile}: ${(e as Error).message}`, avroField(role, 'SchemaFile'));
   }
   const cached = parsedFiles.get(file);
   if (cached?.text === text) return { schema: cached.schema, label: relative(file) };
@@ -109,28 +124,29 @@ export async function loadAvroSchema(manager: ConnectionManager, connection: str
     parsedFiles.set(file, { text, schema });
     return { schema, label: relative(file) };
   } catch (e) {
-    if (e instanceof AvroSchemaError) throw new AvroChoiceError(`${e.message}. Fix the file (its problems are in the Problems view).`, 'avroSchemaFile');
+    if (e instanceof AvroSchemaError) throw new AvroChoiceError(`${e.message}. Fix the file (its problems are in the Problems view).`, avroField(role, 'SchemaFile'));
     throw e;
   }
 }
 
 /**
- * The form's check as the user types: the value (record 0 of a template, rendered) against the
- * schema, every problem with its field path, what the schema expects and what was found.
+ * The form's check as the user types: the key or value (record 0 of a template, rendered) against
+ * its schema, every problem with its field path, what the schema expects and what was found.
  */
-export async function checkAvroValue(manager: ConnectionManager, values: ProduceFormValues): Promise<{ ok: boolean; text: string; field?: FormField }> {
+export async function checkAvroValue(manager: ConnectionManager, values: ProduceFormValues, role: AvroRole = 'value'): Promise<{ ok: boolean; text: string; field?: FormField }> {
   let loaded: LoadedSchema;
   try {
-    loaded = await loadAvroSchema(manager, values.connection, avroChoiceFromForm(values));
+    loaded = await loadAvroSchema(manager, values.connection, avroChoiceFromForm(values, role), role);
   } catch (e) {
     if (e instanceof AvroChoiceError) return { ok: false, text: e.message, field: e.field };
     throw e;
   }
   if (values.source === 'file') return { ok: true, text: `Schema ${loaded.schema.name ?? ''} from ${loaded.label}; each record in the file is checked when sent.` };
-  let text = values.value;
+  const typed = role === 'key' ? values.key : values.value;
+  let text = typed;
   let templated = false;
   try {
-    const template = compileTemplate(values.value);
+    const template = compileTemplate(typed);
     templated = !template.constant;
     text = template.render(0);
   } catch (e) {
@@ -138,32 +154,46 @@ export async function checkAvroValue(manager: ConnectionManager, values: Produce
     return { ok: false, text: e.message };
   }
   const checked = checkAvroJsonText(loaded.schema, text);
-  const of = templated ? 'Record 0 (templates rendered)' : 'The value';
+  const of = templated ? (role === 'key' ? "Record 0's key (templates rendered)" : 'Record 0 (templates rendered)') : `The ${role}`;
   if (checked.ok) return { ok: true, text: `${of} matches ${loaded.schema.name ?? 'the schema'} (${loaded.label}).` };
   return { ok: false, text: `${of} does not match ${loaded.schema.name ?? 'the schema'} (${loaded.label}): ${describeAvroProblems(checked.problems)}` };
 }
 
 /**
- * The spec with the Avro schema (and, for the wire format, the registry's schema id). The first
- * record is checked against the schema before anything is registered, so a wrong value never
- * leaves a schema behind in the registry.
+ * The spec with the Avro schemas of the key and the value, whichever are Avro (and, for the wire
+ * format, the registry's schema ids). The first record is checked against the schemas before
+ * anything is registered, so a wrong key or value never leaves a schema behind in the registry.
  */
-export async function withAvroSchema(manager: ConnectionManager, client: KafkaClient, connection: string, spec: ProduceSpec, choice: AvroValueChoice): Promise<ProduceSpec> {
-  const loaded = await loadAvroSchema(manager, connection, choice);
-  const withSchema: ProduceSpec = { ...spec, schema: loaded.schema.text, schemaId: undefined };
-  if ((choice.encoding ?? 'raw') === 'raw') return withSchema;
-  if (loaded.registryId !== undefined) return { ...withSchema, schemaId: loaded.registryId };
+export async function withAvroSchemas(
+  manager: ConnectionManager,
+  client: KafkaClient,
+  connection: string,
+  spec: ProduceSpec,
+  choices: { key?: AvroValueChoice; value?: AvroValueChoice },
+): Promise<ProduceSpec> {
+  const roles = (['key', 'value'] as const).filter((role) => (role === 'key' ? spec.keyFormat : spec.valueFormat) === 'avro');
+  const loaded = await Promise.all(roles.map((role) => loadAvroSchema(manager, connection, choices[role] ?? {}, role)));
+  const put = (s: ProduceSpec, role: AvroRole, schema: string | undefined, schemaId: number | undefined): ProduceSpec =>
+    role === 'key' ? { ...s, keySchema: schema, keySchemaId: schemaId } : { ...s, schema, schemaId };
+  let out = spec;
+  roles.forEach((role, i) => (out = put(out, role, loaded[i].schema.text, (choices[role]?.encoding ?? 'raw') === 'confluent' ? loaded[i].registryId : undefined)));
+  const toRegister = roles.map((role, i) => ({ role, loaded: loaded[i], choice: choices[role] ?? {} })).filter((r) => r.choice.encoding === 'confluent' && r.loaded.registryId === undefined);
+  if (toRegister.length === 0) return out;
   const registry = await manager.registry(connection);
-  if (!registry) throw new AvroChoiceError(`The Confluent wire format needs a Schema Registry, and "${connection}" has none: add its URL with "Kafka: Edit Connection", or produce raw Avro.`, 'avroEncoding');
-  await prepareProduce(client, withSchema);
-  try {
-    const { schemaId, subject, registered } = await resolveWireSchemaId({ registry, schema: loaded.schema, topic: spec.topic.trim(), strategy: choice.strategy, autoRegister: choice.autoRegister });
-    log().info(`produce: ${loaded.label} ${registered ? 'registered as' : 'found as'} schema id ${schemaId} under "${subject}" in ${registry.url}`);
-    return { ...withSchema, schemaId };
-  } catch (e) {
-    if (e instanceof SchemaRegistryError) throw new AvroChoiceError(e.message, 'avroEncoding');
-    throw e;
+  if (!registry) throw new AvroChoiceError(`The Confluent wire format needs a Schema Registry, and "${connection}" has none: add its URL with "Kafka: Edit Connection", or produce raw Avro.`, avroField(toRegister[0].role, 'Encoding'));
+  // Raw Avro stands in for the wire format here: the bodies are the same, so the check is too.
+  await prepareProduce(client, out);
+  for (const { role, loaded: l, choice } of toRegister) {
+    try {
+      const { schemaId, subject, registered } = await resolveWireSchemaId({ registry, schema: l.schema, topic: spec.topic.trim(), isKey: role === 'key', strategy: choice.strategy, autoRegister: choice.autoRegister });
+      log().info(`produce: ${role} schema ${l.label} ${registered ? 'registered as' : 'found as'} schema id ${schemaId} under "${subject}" in ${registry.url}`);
+      out = put(out, role, l.schema.text, schemaId);
+    } catch (e) {
+      if (e instanceof SchemaRegistryError) throw new AvroChoiceError(e.message, avroField(role, 'Encoding'));
+      throw e;
+    }
   }
+  return out;
 }
 
 /** A value that matches the schema, for a form opened from an .avsc: defaults where the schema has them. */

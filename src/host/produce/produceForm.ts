@@ -8,6 +8,7 @@ import type { ProduceSpec } from '../../core/produce/produceService';
 import { parseRecordFile, RecordFileError } from '../../core/produce/recordFile';
 import type { FieldErrors, ProduceFormValues } from '../../../webview/src/produce/protocol';
 import { topicTargetOf } from '../explorer/targets';
+import { setAvroChoiceInForm, type AvroValueChoice } from './avroValue';
 
 /** What "Produce similar" and scripts pass to kafkaWorkbench.produceMessage to pre-fill the form. */
 export interface ProducePrefill {
@@ -18,6 +19,9 @@ export interface ProducePrefill {
   value?: string | null;
   /** A record of names to values; a list of { key, value } is accepted too. */
   headers?: Record<string, string> | { key: string; value: string | null }[];
+  /** The key or value is Avro in the JSON form, produced with this schema and encoding. */
+  keyAvro?: AvroValueChoice;
+  valueAvro?: AvroValueChoice;
 }
 
 export function defaultFormValues(connection = ''): ProduceFormValues {
@@ -35,6 +39,12 @@ export function defaultFormValues(connection = ''): ProduceFormValues {
     avroEncoding: 'raw',
     avroStrategy: 'TopicNameStrategy',
     avroAutoRegister: true,
+    keyAvroSource: 'file',
+    keyAvroSchemaFile: '',
+    keyAvroSubject: '',
+    keyAvroEncoding: 'raw',
+    keyAvroStrategy: 'TopicNameStrategy',
+    keyAvroAutoRegister: true,
     headers: [],
     partitionMode: 'any',
     partition: '0',
@@ -70,12 +80,14 @@ export function formValuesFor(arg: unknown, fallbackConnection: string): Produce
   if (p.key === null) values.keyFormat = 'none';
   else if (typeof p.key === 'string') {
     values.key = p.key;
-    values.keyFormat = looksLikeJson(p.key) ? 'json' : 'string';
+    values.keyFormat = p.keyAvro ? 'avro' : looksLikeJson(p.key) ? 'json' : 'string';
+    if (p.keyAvro) setAvroChoiceInForm(values, 'key', p.keyAvro);
   }
   if (p.value === null) values.valueFormat = 'none';
   else if (typeof p.value === 'string') {
     values.value = p.value;
-    values.valueFormat = looksLikeJson(p.value) ? 'json' : 'string';
+    values.valueFormat = p.valueAvro ? 'avro' : looksLikeJson(p.value) ? 'json' : 'string';
+    if (p.valueAvro) setAvroChoiceInForm(values, 'value', p.valueAvro);
   }
   values.headers = headerRowsOf(p.headers);
   return values;

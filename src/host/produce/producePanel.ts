@@ -8,7 +8,7 @@ import type { ProduceFormValues, ProduceMessage, ProduceRequest, ReportView, Run
 import type { ConnectionManager } from '../connections/connectionManager';
 import { log } from '../log';
 import { webviewHtml, webviewRoots } from '../webviews/webviewHtml';
-import { AvroChoiceError, avroChoiceFromForm, checkAvroValue, pickSchemaFile, withAvroSchema } from './avroValue';
+import { AvroChoiceError, avroChoiceFromForm, checkAvroValue, pickSchemaFile, withAvroSchemas } from './avroValue';
 import { settingsFromForm, specFromForm } from './produceForm';
 import { connectedClient, describeOutcome, logUnawaitedFailure } from './produceRunner';
 
@@ -109,6 +109,7 @@ export class ProducePanel {
           connections: this.manager.profiles().map((p) => p.name),
           values,
           compressions: availableCompressions(),
+          // Keys take the same formats (the form adds "No key").
           valueFormats: availableFormats().filter((f) => f !== 'none') as ValueFormatChoice[],
         });
         if (values.connection) await this.sendTopics(values.connection);
@@ -154,13 +155,13 @@ export class ProducePanel {
         break;
       }
       case 'pickSchema': {
-        const file = await pickSchemaFile('Schema of the value');
-        this.post({ type: 'schemaPicked', requestId: m.requestId, path: file && vscode.workspace.asRelativePath(file) });
+        const file = await pickSchemaFile(`Schema of the ${m.role}`);
+        this.post({ type: 'schemaPicked', requestId: m.requestId, role: m.role, path: file && vscode.workspace.asRelativePath(file) });
         break;
       }
       case 'checkAvro': {
-        const result = await checkAvroValue(this.manager, m.values);
-        this.post({ type: 'avroCheck', requestId: m.requestId, ...result });
+        const result = await checkAvroValue(this.manager, m.values, m.role);
+        this.post({ type: 'avroCheck', requestId: m.requestId, role: m.role, ...result });
         break;
       }
       case 'openRecord':
@@ -218,9 +219,11 @@ export class ProducePanel {
       if (!client) text = 'Not connected yet: the partition is checked when you send.';
       else if (!topic) text = `Topic "${values.topic.trim()}" does not exist on "${values.connection}". Send offers to create it.`;
       else if (values.partitionMode === 'key-hash') {
-        const p = values.keyFormat === 'none' ? undefined : previewKeyPartition(values.keyFormat, values.key, topic.partitions);
+        const p = values.keyFormat === 'none' || values.keyFormat === 'avro' ? undefined : previewKeyPartition(values.keyFormat, values.key, topic.partitions);
         text =
-          p === undefined
+          values.keyFormat === 'avro'
+            ? `The Avro-encoded key is hashed when sent (murmur2, like the Java client) over ${topic.partitions} partitions.`
+            : p === undefined
             ? 'Partition by key hash needs a key.'
             : values.key.includes('{{')
               ? `The key is a template: each record's key is hashed (murmur2, like the Java client) over ${topic.partitions} partitions.`
@@ -248,7 +251,7 @@ export class ProducePanel {
     let client;
     try {
       client = await connectedClient(this.manager, values.connection);
-      if (spec.valueFormat === 'avro') spec = await withAvroSchema(this.manager, client, values.connection, spec, avroChoiceFromForm(values));
+      spec = await withAvroSchemas(this.manager, client, values.connection, spec, { key: avroChoiceFromForm(values, 'key'), value: avroChoiceFromForm(values, 'value') });
       if (!replyTopic) prepared = await prepareProduce(client, spec);
     } catch (e) {
       const unknownTopic = e instanceof KafkaWorkbenchError && e.reason === 'unknown-topic' ? spec.topic : undefined;

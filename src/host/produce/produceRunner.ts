@@ -11,7 +11,7 @@ import type { KeyFormat, ValueFormat } from '../../core/produce/serializers';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { showError } from '../commands';
 import { log } from '../log';
-import { withAvroSchema, type AvroValueChoice } from './avroValue';
+import { withAvroSchemas, type AvroValueChoice } from './avroValue';
 
 /** A produce given in full: the command sends it without opening the form. */
 export interface ProduceCommandSpec {
@@ -26,6 +26,8 @@ export interface ProduceCommandSpec {
   valueFormat?: ValueFormat;
   /** With valueFormat 'avro': the schema (an .avsc file or a registry subject) and the encoding. */
   avro?: AvroValueChoice;
+  /** With keyFormat 'avro': the same for the key (subject `<topic>-key` with TopicNameStrategy). */
+  keyAvro?: AvroValueChoice;
   partition?: number;
   partitionMode?: PartitionMode;
   count?: number;
@@ -102,7 +104,7 @@ async function sendSpec(manager: ConnectionManager, s: ProduceCommandSpec): Prom
     sendStyle: s.sendStyle ?? 'synchronous',
     transaction: s.transaction,
   };
-  const spec = plain.valueFormat === 'avro' ? await withAvroSchema(manager, client, s.connectionName, plain, s.avro ?? {}) : plain;
+  const spec = await withAvroSchemas(manager, client, s.connectionName, plain, { key: s.keyAvro, value: s.avro });
   const hooks = { onUnawaitedFailure: logUnawaitedFailure };
   if (s.replyTopic) {
     const { outcome, reply } = await requestReply(client, spec, { replyTopic: s.replyTopic, timeoutMs: s.replyTimeoutMs ?? 10_000 }, hooks);

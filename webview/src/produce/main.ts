@@ -1,18 +1,22 @@
 import { button, checkbox, dropdown, setChoices, statusLine, textArea, textField, type Field } from '../components/controls';
 import { onHostMessage, vscodeApi } from '../components/vscodeApi';
-import type {
-  AvroEncodingChoice,
-  AvroSourceChoice,
-  AvroStrategyChoice,
-  FieldErrors,
-  HeaderRow,
-  ProduceFormValues,
-  ProduceMessage,
-  ProduceRequest,
-  ReportView,
-  RunSummary,
-  TopicChoice,
-  ValueFormatChoice,
+import {
+  avroField,
+  type AvroEncodingChoice,
+  type AvroPart,
+  type AvroRole,
+  type AvroSourceChoice,
+  type AvroStrategyChoice,
+  type FieldErrors,
+  type FormField,
+  type HeaderRow,
+  type ProduceFormValues,
+  type ProduceMessage,
+  type ProduceRequest,
+  type ReportView,
+  type RunSummary,
+  type TopicChoice,
+  type ValueFormatChoice,
 } from './protocol';
 
 interface State {
@@ -29,16 +33,9 @@ const f = {
   connection: dropdown<string>({ id: 'connection', label: 'Connection', choices: [] }),
   topic: textField({ id: 'topic', label: 'Topic', placeholder: 'orders' }),
   topicPick: dropdown<string>({ id: 'topicPick', label: 'Topics on the cluster', choices: [] }),
-  keyFormat: dropdown({ id: 'keyFormat', label: 'Key', choices: [ { value: 'none', label: 'No key' }, { value: 'string', label: 'String' }, { value: 'json', label: 'JSON' } ] }),
+  keyFormat: dropdown<'none' | ValueFormatChoice>({ id: 'keyFormat', label: 'Key', choices: [] }),
   key: textField({ id: 'key', label: 'Key text', placeholder: 'order-{{i}}' }),
   valueFormat: dropdown<ValueFormatChoice>({ id: 'valueFormat', label: 'Value format', choices: [] }),
-  avroSource: dropdown<AvroSourceChoice>({ id: 'avroSource', label: 'Avro schema from', choices: [ { value: 'file', label: 'A workspace .avsc file' }, { value: 'registry', label: 'A Schema Registry subject (latest version)' } ] }),
-  avroSchemaFile: textField({ id: 'avroSchemaFile', label: 'Schema file (.avsc)', placeholder: 'schemas/order.avsc' }),
-  avroSubject: textField({ id: 'avroSubject', label: 'Subject', placeholder: 'orders-value' }),
-  avroSubjectPick: dropdown<string>({ id: 'avroSubjectPick', label: 'Subjects in the registry', choices: [] }),
-  avroEncoding: dropdown<AvroEncodingChoice>({ id: 'avroEncoding', label: 'Avro encoding', choices: [ { value: 'raw', label: 'Raw Avro binary' }, { value: 'confluent', label: 'Confluent wire format (magic byte + schema id; needs a Schema Registry)' } ] }),
-  avroStrategy: dropdown<AvroStrategyChoice>({ id: 'avroStrategy', label: 'Subject name strategy', choices: [ { value: 'TopicNameStrategy', label: 'TopicNameStrategy (<topic>-value)' }, { value: 'RecordNameStrategy', label: 'RecordNameStrategy (<record full name>)' }, { value: 'TopicRecordNameStrategy', label: 'TopicRecordNameStrategy (<topic>-<record full name>)' } ] }),
-  avroAutoRegister: checkbox({ id: 'avroAutoRegister', label: 'Register the schema when the subject does not have it' }),
   value: textArea({ id: 'value', label: 'Value', rows: 6, hint: 'Placeholders: {{i}} {{uuid}} {{timestamp}} {{random.int(1,100)}} {{random.float(0,1)}} {{random.pick(a,b)}} {{random.string(8)}} {{random.bool}}. Avro: JSON with unions as {"string": "x"}, decimals as "12.34", timestamp-millis as ISO-8601.' }),
   partitionMode: dropdown({ id: 'partitionMode', label: 'Partition', choices: [ { value: 'any', label: 'Any (round-robin)' }, { value: 'key-hash', label: 'By key hash (Java murmur2)' }, { value: 'explicit', label: 'Explicit number' } ] }),
   partition: textField({ id: 'partition', label: 'Partition number' }),
@@ -58,6 +55,63 @@ const f = {
   replyTopic: textField({ id: 'replyTopic', label: 'Reply topic (request/reply; empty for a plain send)' }),
   replyTimeoutMs: textField({ id: 'replyTimeoutMs', label: 'Reply timeout (ms)' }),
 };
+
+/** The Avro choices of the key or the value: the same controls, ids from {@link avroField}. */
+interface AvroUi {
+  role: AvroRole;
+  fields: { [P in AvroPart]: Field<unknown> };
+  source: Field<AvroSourceChoice>;
+  encoding: Field<AvroEncodingChoice>;
+  subject: Field<string>;
+  subjectPick: Field<string>;
+  browse: HTMLElement;
+  registryInfo: ReturnType<typeof statusLine>;
+  check: ReturnType<typeof statusLine>;
+  /** The host checks Avro (it has the schema); only the newest answer is shown. */
+  checkId: number;
+  checkedInput: string;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+function avroUi(role: AvroRole, check: ReturnType<typeof statusLine>): AvroUi {
+  const id = (part: AvroPart) => avroField(role, part);
+  const what = role === 'key' ? 'Key' : 'Avro';
+  const source = dropdown<AvroSourceChoice>({ id: id('Source'), label: `${what} schema from`, choices: [ { value: 'file', label: 'A workspace .avsc file' }, { value: 'registry', label: 'A Schema Registry subject (latest version)' } ] });
+  const schemaFile = textField({ id: id('SchemaFile'), label: `${role === 'key' ? 'Key schema' : 'Schema'} file (.avsc)`, placeholder: `schemas/order${role === 'key' ? '-key' : ''}.avsc` });
+  const subject = textField({ id: id('Subject'), label: `${role === 'key' ? 'Key subject' : 'Subject'}`, placeholder: `orders-${role}` });
+  const subjectPick = dropdown<string>({ id: `${id('Subject')}Pick`, label: 'Subjects in the registry', choices: [] });
+  const encoding = dropdown<AvroEncodingChoice>({ id: id('Encoding'), label: `${what} encoding`, choices: [ { value: 'raw', label: 'Raw Avro binary' }, { value: 'confluent', label: 'Confluent wire format (magic byte + schema id; needs a Schema Registry)' } ] });
+  const strategy = dropdown<AvroStrategyChoice>({ id: id('Strategy'), label: `${role === 'key' ? 'Key subject' : 'Subject'} name strategy`, choices: [ { value: 'TopicNameStrategy', label: `TopicNameStrategy (<topic>-${role})` }, { value: 'RecordNameStrategy', label: 'RecordNameStrategy (<record full name>)' }, { value: 'TopicRecordNameStrategy', label: 'TopicRecordNameStrategy (<topic>-<record full name>)' } ] });
+  const autoRegister = checkbox({ id: id('AutoRegister'), label: `Register the ${role} schema when the subject does not have it` });
+  const browse = button({ id: role === 'key' ? 'browseKeySchema' : 'browseSchema', label: 'Choose…', secondary: true, onClick: () => post({ type: 'pickSchema', requestId: nextRequestId++, role }) });
+  const registryInfo = statusLine(role === 'key' ? 'keyRegistryInfo' : 'registryInfo');
+  return {
+    role,
+    fields: { Source: source, SchemaFile: schemaFile, Subject: subject, Encoding: encoding, Strategy: strategy, AutoRegister: autoRegister },
+    source,
+    encoding,
+    subject,
+    subjectPick,
+    browse,
+    registryInfo,
+    check,
+    checkId: 0,
+    checkedInput: '',
+  };
+}
+
+const keyCheck = statusLine('keyCheck');
+const valueCheck = statusLine('valueCheck');
+const avro: Record<AvroRole, AvroUi> = { key: avroUi('key', keyCheck), value: avroUi('value', valueCheck) };
+const avroUis = [avro.key, avro.value];
+const formatOf = (role: AvroRole) => (role === 'key' ? f.keyFormat.get() : f.valueFormat.get());
+
+/** Every form field by its name in {@link ProduceFormValues}: the plain ones and both roles' Avro ones. */
+function formFields(): [FormField, Field<unknown>][] {
+  const plain = Object.entries(f).filter(([key]) => key !== 'topicPick') as [FormField, Field<unknown>][];
+  const avroFields = avroUis.flatMap((ui) => (Object.entries(ui.fields) as [AvroPart, Field<unknown>][]).map(([part, field]) => [avroField(ui.role, part), field] as [FormField, Field<unknown>]));
+  return [...plain, ...avroFields];
+}
 
 const headerList = document.createElement('div');
 headerList.id = 'headers';
@@ -95,7 +149,6 @@ headersLabel.textContent = 'Headers';
 headerList.append(headersLabel, addHeaderButton, headersError);
 
 const preview = statusLine('partitionPreview');
-const valueCheck = statusLine('valueCheck');
 const status = statusLine('status');
 const progress = statusLine('progress');
 const summary = statusLine('summary');
@@ -119,8 +172,6 @@ createBox.append(createText, createPartitions.root, createButton);
 const sendButton = button({ id: 'send', label: 'Send', onClick: () => send() });
 const cancelButton = button({ id: 'cancelRun', label: 'Cancel', secondary: true, onClick: () => currentRun !== undefined && post({ type: 'cancel', runId: currentRun }) });
 const browseButton = button({ id: 'browseFile', label: 'Browse…', secondary: true, onClick: () => post({ type: 'pickFile', requestId: nextRequestId++ }) });
-const browseSchemaButton = button({ id: 'browseSchema', label: 'Choose…', secondary: true, onClick: () => post({ type: 'pickSchema', requestId: nextRequestId++ }) });
-const registryInfo = statusLine('registryInfo');
 
 const logFilter = dropdown({ id: 'logFilter', label: 'Show', choices: [ { value: 'all', label: 'All' }, { value: 'delivered', label: 'Delivered' }, { value: 'failed', label: 'Failed' }, { value: 'other', label: 'Not confirmed (acks=0, fire-and-forget)' } ] });
 const log = document.createElement('div');
@@ -130,15 +181,16 @@ const MAX_ROWS = 1000;
 
 function values(): ProduceFormValues {
   const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(f)) if (key !== 'topicPick' && key !== 'avroSubjectPick') out[key] = (field as Field<unknown>).get();
+  for (const [key, field] of formFields()) out[key] = field.get();
   out.headers = headerRows.map((h) => ({ name: h.name.get(), value: h.value.get() }));
   return out as unknown as ProduceFormValues;
 }
 
 function setValues(v: ProduceFormValues): void {
+  const fields = new Map(formFields());
   for (const [key, value] of Object.entries(v)) {
     if (key === 'headers') continue;
-    (f as Record<string, Field<unknown>>)[key]?.set(value);
+    fields.get(key as FormField)?.set(value);
   }
   for (const h of [...headerRows]) h.root.remove();
   headerRows.length = 0;
@@ -147,7 +199,7 @@ function setValues(v: ProduceFormValues): void {
 }
 
 function showErrors(errors: FieldErrors): void {
-  for (const [key, field] of Object.entries(f)) (field as Field<unknown>).setError(errors[key as keyof FieldErrors]);
+  for (const [key, field] of formFields()) field.setError(errors[key]);
   headersError.textContent = errors.headers ?? '';
 }
 
@@ -160,27 +212,32 @@ function updateVisibility(): void {
   browseButton.hidden = !file;
   f.replyTimeoutMs.setVisible(f.replyTopic.get().trim() !== '');
   f.value.setVisible(f.valueFormat.get() !== 'none');
-  const avro = f.valueFormat.get() === 'avro';
-  const fromFile = f.avroSource.get() !== 'registry';
-  const wire = f.avroEncoding.get() === 'confluent';
-  f.avroSource.setVisible(avro);
-  f.avroSchemaFile.setVisible(avro && fromFile);
-  f.avroSubject.setVisible(avro && !fromFile);
-  f.avroSubjectPick.setVisible(avro && !fromFile);
-  f.avroEncoding.setVisible(avro);
-  // A registry subject's schema already has its id; the strategy and registering only matter for a file.
-  f.avroStrategy.setVisible(avro && fromFile && wire);
-  f.avroAutoRegister.setVisible(avro && fromFile && wire);
-  registryInfo.root.hidden = !avro;
+  for (const ui of avroUis) {
+    const isAvro = formatOf(ui.role) === 'avro';
+    const fromFile = ui.source.get() !== 'registry';
+    const wire = ui.encoding.get() === 'confluent';
+    ui.source.setVisible(isAvro);
+    ui.fields.SchemaFile.setVisible(isAvro && fromFile);
+    ui.subject.setVisible(isAvro && !fromFile);
+    ui.subjectPick.setVisible(isAvro && !fromFile);
+    ui.encoding.setVisible(isAvro);
+    // A registry subject's schema already has its id; the strategy and registering only matter for a file.
+    ui.fields.Strategy.setVisible(isAvro && fromFile && wire);
+    ui.fields.AutoRegister.setVisible(isAvro && fromFile && wire);
+    ui.registryInfo.root.hidden = !isAvro;
+  }
+  keyCheck.root.hidden = formatOf('key') !== 'avro';
 }
 
 /** JSON checked as you type; placeholders count as a number so a template like {"n": {{i}}} passes. */
 function checkValue(): void {
+  if (formatOf('key') === 'avro') requestAvroCheck(avro.key);
+  else avro.key.checkedInput = '';
   if (f.valueFormat.get() === 'avro') {
-    requestAvroCheck();
+    requestAvroCheck(avro.value);
     return;
   }
-  avroCheckedInput = '';
+  avro.value.checkedInput = '';
   if (f.valueFormat.get() !== 'json' || f.source.get() === 'file') {
     valueCheck.show('', 'info');
     return;
@@ -194,21 +251,18 @@ function checkValue(): void {
   }
 }
 
-// The host checks Avro values (it has the schema); only the newest answer is shown.
-let avroTimer: ReturnType<typeof setTimeout> | undefined;
-let avroCheckId = 0;
-let avroCheckedInput = '';
-function requestAvroCheck(): void {
+function requestAvroCheck(ui: AvroUi): void {
   const v = values();
+  const { role } = ui;
   // 'change' fires again on blur with nothing changed: keep the answer already shown.
-  const input = JSON.stringify([v.connection, v.source, v.value, v.avroSource, v.avroSchemaFile, v.avroSubject]);
-  if (input === avroCheckedInput) return;
-  avroCheckedInput = input;
-  clearTimeout(avroTimer);
-  valueCheck.show('Checking against the schema…', 'busy');
-  avroTimer = setTimeout(() => {
-    avroCheckId = nextRequestId++;
-    post({ type: 'checkAvro', requestId: avroCheckId, values: values() });
+  const input = JSON.stringify([v.connection, v.source, role === 'key' ? v.key : v.value, v[avroField(role, 'Source')], v[avroField(role, 'SchemaFile')], v[avroField(role, 'Subject')]]);
+  if (input === ui.checkedInput) return;
+  ui.checkedInput = input;
+  clearTimeout(ui.timer);
+  ui.check.show('Checking against the schema…', 'busy');
+  ui.timer = setTimeout(() => {
+    ui.checkId = nextRequestId++;
+    post({ type: 'checkAvro', requestId: ui.checkId, role, values: values() });
   }, 200);
 }
 
@@ -297,7 +351,8 @@ function render(): void {
   heading.textContent = 'Produce Message';
   const fileRow = f.recordsFile.root;
   fileRow.append(browseButton);
-  f.avroSchemaFile.root.append(browseSchemaButton);
+  for (const ui of avroUis) ui.fields.SchemaFile.root.append(ui.browse);
+  const avroRoots = (ui: AvroUi) => [ui.source.root, ui.fields.SchemaFile.root, ui.subject.root, ui.subjectPick.root, ui.registryInfo.root, ui.encoding.root, ui.fields.Strategy.root, ui.fields.AutoRegister.root];
   const settings = document.createElement('details');
   const summaryEl = document.createElement('summary');
   summaryEl.textContent = 'Producer settings';
@@ -312,16 +367,11 @@ function render(): void {
     f.topicPick.root,
     createBox,
     f.keyFormat.root,
+    ...avroRoots(avro.key),
     f.key.root,
+    keyCheck.root,
     f.valueFormat.root,
-    f.avroSource.root,
-    f.avroSchemaFile.root,
-    f.avroSubject.root,
-    f.avroSubjectPick.root,
-    registryInfo.root,
-    f.avroEncoding.root,
-    f.avroStrategy.root,
-    f.avroAutoRegister.root,
+    ...avroRoots(avro.value),
     f.value.root,
     valueCheck.root,
     headerList,
@@ -354,14 +404,16 @@ function render(): void {
       requestPreview();
     }
   });
-  for (const field of [f.keyFormat, f.partitionMode, f.source, f.replyTopic, f.valueFormat, f.avroSource, f.avroEncoding]) field.onChange(updateVisibility);
-  for (const field of [f.value, f.valueFormat, f.source, f.connection, f.avroSource, f.avroSchemaFile, f.avroSubject]) field.onChange(checkValue);
-  f.avroSubjectPick.onChange(() => {
-    if (f.avroSubjectPick.get()) {
-      f.avroSubject.set(f.avroSubjectPick.get());
-      checkValue();
-    }
-  });
+  for (const field of [f.keyFormat, f.partitionMode, f.source, f.replyTopic, f.valueFormat, ...avroUis.flatMap((ui) => [ui.source, ui.encoding])]) field.onChange(updateVisibility);
+  for (const field of [f.key, f.keyFormat, f.value, f.valueFormat, f.source, f.connection, ...avroUis.flatMap((ui) => [ui.source, ui.fields.SchemaFile, ui.subject])]) field.onChange(checkValue);
+  for (const ui of avroUis) {
+    ui.subjectPick.onChange(() => {
+      if (ui.subjectPick.get()) {
+        ui.subject.set(ui.subjectPick.get());
+        checkValue();
+      }
+    });
+  }
   logFilter.onChange(() => {
     for (const row of Array.from(log.children)) applyFilter(row as HTMLElement);
   });
@@ -374,6 +426,7 @@ onHostMessage<ProduceMessage>((m) => {
       setChoices(f.connection, m.connections.map((c) => ({ value: c, label: c })));
       setChoices(f.compression, m.compressions.map((c) => ({ value: c, label: c })));
       setChoices(f.valueFormat, [...m.valueFormats, 'none'].map((v) => ({ value: v, label: v === 'none' ? 'Null value' : v === 'json' ? 'JSON' : v === 'string' ? 'String' : 'Avro' })));
+      setChoices(f.keyFormat, (['none', ...m.valueFormats] as const).map((v) => ({ value: v, label: v === 'none' ? 'No key' : v === 'json' ? 'JSON' : v === 'string' ? 'String' : 'Avro' })));
       // The toolkit's elements upgrade asynchronously; set values once they exist.
       requestAnimationFrame(() => {
         setValues(m.values);
@@ -382,7 +435,7 @@ onHostMessage<ProduceMessage>((m) => {
       });
       break;
     case 'prefill':
-      avroCheckedInput = '';
+      for (const ui of avroUis) ui.checkedInput = '';
       setValues(m.values);
       post({ type: 'loadTopics', connection: m.values.connection });
       checkValue();
@@ -445,19 +498,21 @@ onHostMessage<ProduceMessage>((m) => {
       break;
     case 'schemaPicked':
       if (m.path) {
-        f.avroSchemaFile.set(m.path);
+        avro[m.role].fields.SchemaFile.set(m.path);
         checkValue();
       }
       break;
     case 'avroCheck':
-      if (m.requestId !== avroCheckId || f.valueFormat.get() !== 'avro') break;
-      valueCheck.show(m.text, m.ok ? 'ok' : 'error');
+      if (m.requestId !== avro[m.role].checkId || formatOf(m.role) !== 'avro') break;
+      avro[m.role].check.show(m.text, m.ok ? 'ok' : 'error');
       break;
     case 'registry':
       if (m.connection !== f.connection.get()) break;
-      registryInfo.show(m.error ? `Schema Registry: ${m.error}.` : `Schema Registry ${m.url ?? ''}: ${m.subjects.length} subject(s).`, m.error ? 'info' : 'ok');
-      setChoices(f.avroSubjectPick, [{ value: '', label: m.error ? '(no subjects)' : `${m.subjects.length} subject(s): pick one` }, ...m.subjects.map((s) => ({ value: s, label: s }))]);
-      f.avroSubjectPick.set('');
+      for (const ui of avroUis) {
+        ui.registryInfo.show(m.error ? `Schema Registry: ${m.error}.` : `Schema Registry ${m.url ?? ''}: ${m.subjects.length} subject(s).`, m.error ? 'info' : 'ok');
+        setChoices(ui.subjectPick, [{ value: '', label: m.error ? '(no subjects)' : `${m.subjects.length} subject(s): pick one` }, ...m.subjects.map((s) => ({ value: s, label: s }))]);
+        ui.subjectPick.set('');
+      }
       break;
   }
 });

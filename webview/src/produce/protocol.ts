@@ -1,10 +1,10 @@
 /**
- * Every message between the Produce Message webview and the extension host. Types only; both
- * bundles import this file. Record keys, values and headers travel as plain strings and the
+ * Every message between the Produce Message webview and the extension host. Types, and one pure
+ * helper naming the form's fields ({@link avroField}); both bundles import this file. Record keys, values and headers travel as plain strings and the
  * webview shows them as text only.
  */
 
-export type KeyFormatChoice = 'none' | 'string' | 'json';
+export type KeyFormatChoice = 'none' | 'string' | 'json' | 'avro';
 export type ValueFormatChoice = 'string' | 'json' | 'avro' | 'none';
 export type PartitionModeChoice = 'any' | 'key-hash' | 'explicit';
 export type SendStyleChoice = 'synchronous' | 'asynchronous' | 'fire-and-forget';
@@ -37,6 +37,13 @@ export interface ProduceFormValues {
   /** Wire format with a file schema: the subject it is registered or looked up under. */
   avroStrategy: AvroStrategyChoice;
   avroAutoRegister: boolean;
+  /** Avro keys: the same choices as for the value, each prefixed `key`. */
+  keyAvroSource: AvroSourceChoice;
+  keyAvroSchemaFile: string;
+  keyAvroSubject: string;
+  keyAvroEncoding: AvroEncodingChoice;
+  keyAvroStrategy: AvroStrategyChoice;
+  keyAvroAutoRegister: boolean;
   headers: HeaderRow[];
   partitionMode: PartitionModeChoice;
   partition: string;
@@ -59,6 +66,15 @@ export interface ProduceFormValues {
 }
 
 export type FormField = keyof ProduceFormValues;
+
+/** Whether an Avro choice is for the record's key or its value. */
+export type AvroRole = 'key' | 'value';
+export type AvroPart = 'Source' | 'SchemaFile' | 'Subject' | 'Encoding' | 'Strategy' | 'AutoRegister';
+
+/** The form field of one Avro choice for the key or the value: `avroSubject`, `keyAvroSubject`... */
+export function avroField<P extends AvroPart>(role: AvroRole, part: P): `avro${P}` | `keyAvro${P}` {
+  return role === 'key' ? `keyAvro${part}` : `avro${part}`;
+}
 export type FieldErrors = Partial<Record<FormField, string>>;
 
 export type ReportStatus = 'delivered' | 'unacknowledged' | 'not-awaited' | 'failed';
@@ -124,10 +140,10 @@ export type ProduceRequest =
   | { type: 'cancel'; runId: number }
   | { type: 'createTopic'; requestId: number; connection: string; topic: string; partitions: string }
   | { type: 'pickFile'; requestId: number }
-  /** A workspace .avsc for Avro values (the host shows a quick pick). */
-  | { type: 'pickSchema'; requestId: number }
-  /** Check the Avro value against its schema (as the user types). */
-  | { type: 'checkAvro'; requestId: number; values: ProduceFormValues }
+  /** A workspace .avsc for an Avro key or value (the host shows a quick pick). */
+  | { type: 'pickSchema'; requestId: number; role: AvroRole }
+  /** Check the Avro key or value against its schema (as the user types). */
+  | { type: 'checkAvro'; requestId: number; role: AvroRole; values: ProduceFormValues }
   | { type: 'openRecord'; topic: string; partition: number; offset: string };
 
 /** Host → webview. */
@@ -151,8 +167,8 @@ export type ProduceMessage =
   | { type: 'reply'; runId: number; ok: boolean; text: string; value?: string; headers?: Record<string, string> }
   | { type: 'topicCreated'; requestId: number; ok: boolean; text: string }
   | { type: 'filePicked'; requestId: number; path?: string }
-  | { type: 'schemaPicked'; requestId: number; path?: string }
-  /** The Avro value checked against its schema; `field` names the Avro field at fault, if not the value. */
-  | { type: 'avroCheck'; requestId: number; ok: boolean; text: string; field?: FormField }
+  | { type: 'schemaPicked'; requestId: number; role: AvroRole; path?: string }
+  /** The Avro key or value checked against its schema; `field` names the Avro field at fault, if not the text. */
+  | { type: 'avroCheck'; requestId: number; role: AvroRole; ok: boolean; text: string; field?: FormField }
   /** The connection's Schema Registry: its subjects for the Avro schema source, or why there are none. */
   | { type: 'registry'; connection: string; url?: string; subjects: string[]; error?: string };
