@@ -3,18 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { createTopic, deleteTopic, produce, records, uniqueTopic } from '../support/consumeFixtures';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import {
-  answerQuickInput,
-  clickActivityBarItem,
-  openWorkbench,
-  pickQuickItem,
-  quickInput,
-  runCommand,
-  screenshot,
-  treeItem,
-  webviewFrame,
-  type Workbench,
-} from './support/workbench';
+import { answerQuickInput, clickActivityBarItem, openWorkbench, pickQuickItem, quickInput, runCommand, screenshot, treeItem, webviewFrame, type Workbench, runContextMenuItem } from './support/workbench';
 
 const XSS_VALUE = `<img src=x onerror="document.body.dataset.pwned='value'"><script>document.body.dataset.pwned='script'</script>`;
 const XSS_KEY = `<img src=x onerror="document.body.dataset.pwned='key'">`;
@@ -65,20 +54,7 @@ describe('Consume viewer (UI)', function () {
     await treeItem(page, 'Topics').click();
     const row = treeItem(page, topic);
     await row.waitFor({ state: 'visible', timeout: 30_000 });
-    // The menu sometimes ignores a click that lands right after it opened (a tree hover can sit on
-    // it); hovering the item focuses it and Enter runs it.
-    await row.click({ button: 'right' });
-    const item = page.locator('.context-view .action-label').filter({ hasText: 'Consume from Offset…' });
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-    await item.click();
-    const opened = await quickInput(page)
-      .waitFor({ state: 'visible', timeout: 5_000 })
-      .then(() => true)
-      .catch(() => false);
-    if (!opened && (await item.isVisible())) {
-      await item.hover({ timeout: 2_000 }).catch(() => undefined);
-      await page.keyboard.press('Enter');
-    }
+    await runContextMenuItem(page, row, 'Consume from Offset…', () => quickInput(page).isVisible());
     await quickInput(page).waitFor({ state: 'visible', timeout: 30_000 });
 
     // Partitions (all, preselected), start, group, commit mode, isolation, deserializers.

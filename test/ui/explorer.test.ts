@@ -6,7 +6,7 @@ import type { KafkaClient } from '../../src/core/kafka/client';
 import { deleteGroup, resetGroupOffsets } from '../../src/core/kafka/groups';
 import { createTopic, deleteTopic } from '../../src/core/kafka/topics';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { answerQuickInput, clickActivityBarItem, openWorkbench, quickInput, runCommand, screenshot, treeItem, type Workbench } from './support/workbench';
+import { answerQuickInput, clickActivityBarItem, openWorkbench, quickInput, runCommand, runContextMenuItem, screenshot, treeItem, type Workbench } from './support/workbench';
 import { plainClient } from '../support/plainClient';
 
 describe('Topic explorer (UI)', function () {
@@ -89,8 +89,8 @@ describe('Topic explorer (UI)', function () {
 
     await treeItem(page, 'Consumer Groups').click();
     await treeItem(page, 'Topics').click();
-    await topicRow.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Delete Topic…' }).click();
+    const confirm = quickInput(page).locator('.quick-input-title', { hasText: `Delete topic "${topic}"` });
+    await runContextMenuItem(page, topicRow, 'Delete Topic…', () => confirm.isVisible());
     await answerQuickInput(page, topic);
     await topicRow.waitFor({ state: 'detached', timeout: 30_000 });
     await screenshot(page, 'explorer-topic-deleted');

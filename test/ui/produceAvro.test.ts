@@ -25,6 +25,28 @@ describe('Produce Avro values in the form (UI)', function () {
   let workspace: string;
   const topics: string[] = [];
 
+  /**
+   * A new topic, the Produce Message form on it with the given formats (in that order), and the
+   * schema file picked with the browse button `browse` until the field `field` shows it.
+   */
+  async function openFormWithSchema(prefix: string, formats: Record<string, string>, browse: string, field: string, file: string) {
+    const topic = `${prefix}-${randomUUID().slice(0, 8)}`;
+    await createTopic(admin, topic, 1, 1);
+    topics.push(topic);
+    const { page } = wb!;
+    await runCommand(page, 'Kafka: Produce Message');
+    const form = webviewFrame(page);
+    await form.locator('h2', { hasText: 'Produce Message' }).waitFor({ timeout: 30_000 });
+    await fillField(form, 'topic', topic);
+    for (const [dropdown, label] of Object.entries(formats)) await chooseOption(form, dropdown, label);
+    await form.locator(`vscode-button#${browse}`).click();
+    await pickQuickItem(page, file);
+    const schemaField = form.locator(`vscode-text-field#${field} input`);
+    for (let i = 0; i < 100 && (await schemaField.inputValue()) === ''; i++) await page.waitForTimeout(100);
+    assert.equal(await schemaField.inputValue(), file);
+    return { page, form, topic };
+  }
+
   before(async () => {
     broker = await testBroker();
     admin = await plainClient(broker.bootstrap, 'ui-produce-avro-admin', 15_000);
@@ -43,21 +65,7 @@ describe('Produce Avro values in the form (UI)', function () {
   });
 
   it('Avro with a workspace .avsc picked in the form: a mismatch is named by field path as you type and refused; the fixed value is sent and fastavro reads it', async () => {
-    const topic = `ui-avro-${randomUUID().slice(0, 8)}`;
-    await createTopic(admin, topic, 1, 1);
-    topics.push(topic);
-    const { page } = wb!;
-    await runCommand(page, 'Kafka: Produce Message');
-    const form = webviewFrame(page);
-    await form.locator('h2', { hasText: 'Produce Message' }).waitFor({ timeout: 30_000 });
-    await fillField(form, 'topic', topic);
-    await chooseOption(form, 'keyFormat', 'No key');
-    await chooseOption(form, 'valueFormat', 'Avro');
-    await form.locator('vscode-button#browseSchema').click();
-    await pickQuickItem(page, 'schemas/contact.avsc');
-    const schemaField = form.locator('vscode-text-field#avroSchemaFile input');
-    for (let i = 0; i < 100 && (await schemaField.inputValue()) === ''; i++) await page.waitForTimeout(100);
-    assert.equal(await schemaField.inputValue(), 'schemas/contact.avsc');
+    const { page, form, topic } = await openFormWithSchema('ui-avro', { keyFormat: 'No key', valueFormat: 'Avro' }, 'browseSchema', 'avroSchemaFile', 'schemas/contact.avsc');
 
     const textarea = form.locator('vscode-text-area#value textarea');
     await textarea.fill('{"name": "Ada {{i}}", "faxNumber": "+1 555"}');
@@ -84,21 +92,7 @@ describe('Produce Avro values in the form (UI)', function () {
   });
 
   it('an Avro key in the form: its own schema picker and check as you type; the key is sent as Avro and fastavro reads it', async () => {
-    const topic = `ui-avro-key-${randomUUID().slice(0, 8)}`;
-    await createTopic(admin, topic, 1, 1);
-    topics.push(topic);
-    const { page } = wb!;
-    await runCommand(page, 'Kafka: Produce Message');
-    const form = webviewFrame(page);
-    await form.locator('h2', { hasText: 'Produce Message' }).waitFor({ timeout: 30_000 });
-    await fillField(form, 'topic', topic);
-    await chooseOption(form, 'valueFormat', 'String');
-    await chooseOption(form, 'keyFormat', 'Avro');
-    await form.locator('vscode-button#browseKeySchema').click();
-    await pickQuickItem(page, 'schemas/order-key.avsc');
-    const schemaField = form.locator('vscode-text-field#keyAvroSchemaFile input');
-    for (let i = 0; i < 100 && (await schemaField.inputValue()) === ''; i++) await page.waitForTimeout(100);
-    assert.equal(await schemaField.inputValue(), 'schemas/order-key.avsc');
+    const { form, topic } = await openFormWithSchema('ui-avro-key', { valueFormat: 'String', keyFormat: 'Avro' }, 'browseKeySchema', 'keyAvroSchemaFile', 'schemas/order-key.avsc');
 
     await fillField(form, 'key', '{"id": "k1", "region": "north"}');
     await form.locator('#keyCheck', { hasText: 'region: expected int, found "north"' }).waitFor({ timeout: 20_000 });

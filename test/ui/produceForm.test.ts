@@ -6,7 +6,7 @@ import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/producer';
 import { kcatRead } from '../support/produceTools';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { clickActivityBarItem, openWorkbench, runCommand, screenshot, treeItem, webviewFrame, type Workbench, fillField, chooseOption } from './support/workbench';
+import { clickActivityBarItem, openWorkbench, runCommand, runContextMenuItem, screenshot, treeItem, webviewFrame, type Workbench, fillField, chooseOption } from './support/workbench';
 import { plainClient } from '../support/plainClient';
 
 describe('Produce Message form (UI)', function () {
@@ -111,9 +111,9 @@ describe('Produce Message form (UI)', function () {
     await treeItem(page, 'Partitions').click();
     const partitionRow = page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name').getByText('2', { exact: true }) }).first();
     await partitionRow.waitFor({ state: 'visible', timeout: 30_000 });
-    await partitionRow.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Produce Message' }).click();
     const form = webviewFrame(page);
+    const prefilled = form.locator('#partitionPreview', { hasText: 'Partition 2 of 3.' });
+    await runContextMenuItem(page, partitionRow, 'Produce Message', () => prefilled.isVisible().catch(() => false));
     await form.locator('#partitionPreview', { hasText: 'Partition 2 of 3.' }).waitFor({ timeout: 30_000 });
     assert.equal(await form.locator('vscode-text-field#topic input').inputValue(), topic);
     await form.locator('vscode-text-area#value textarea').fill('from the tree');

@@ -114,13 +114,48 @@ export function quickPickItem(page: Page, label: string): Locator {
     .filter({ has: page.locator('.label-name').getByText(escapeRegExp(label)) });
 }
 
-/** Runs a command from the command palette by its full title, e.g. 'Kafka: Add Connection'. */
+/**
+ * Runs a command from the command palette by its full title, e.g. 'Kafka: Add Connection'. F1 can
+ * be swallowed while a webview holds the focus, so the title bar's command center is the fallback.
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = quickInput(page).locator('.quick-input-box input');
-  await input.waitFor({ state: 'visible' });
+  const opened = () =>
+    input
+      .waitFor({ state: 'visible', timeout: 4_000 })
+      .then(() => true)
+      .catch(() => false);
+  await page.keyboard.press('F1');
+  if (!(await opened())) {
+    await page.locator('.command-center .action-label, .command-center-center').first().click();
+    await input.waitFor({ state: 'visible' });
+  }
   await input.fill(`>${title}`);
   await quickPickItem(page, title).first().click();
+}
+
+/**
+ * Runs the context-menu entry `label` of a tree row. The menu sometimes ignores a click that lands
+ * right after it opened (a hover can sit on it), so when `ran()` does not turn true the entry is
+ * focused by hovering and run with Enter, and if the menu closed, the row is right-clicked again.
+ */
+export async function runContextMenuItem(page: Page, row: Locator, label: string, ran: () => Promise<boolean>): Promise<void> {
+  const item = page.locator('.context-view .action-label').filter({ hasText: label }).first();
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (!(await item.isVisible())) {
+      await row.click({ button: 'right' });
+      await item.waitFor({ state: 'visible', timeout: 10_000 });
+      await item.click();
+    } else {
+      await item.hover({ timeout: 2_000 }).catch(() => undefined);
+      await page.keyboard.press('Enter');
+    }
+    for (let i = 0; i < 25; i++) {
+      if (await ran()) return;
+      await page.waitForTimeout(200);
+    }
+  }
+  throw new Error(`the context menu entry "${label}" did not run`);
 }
 
 /** Types `text` into the open quick input (input box or quick pick filter) and presses Enter. */
