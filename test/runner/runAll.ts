@@ -13,6 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRunningBroker } from '../../src/core/broker/localBroker';
+import { schemaRegistry } from '../support/schemaRegistry';
 import { stopTestBroker, testBroker, testBrokerDir, type BrokerInfo } from '../support/testBroker';
 import { repoRoot } from './codeServer';
 import { runExtensionHostTests } from './extensionHost';
@@ -196,6 +197,21 @@ async function main(): Promise<number> {
         totals.failed++;
         failures.push(`test broker: ${error instanceof Error ? error.message : String(error)}`);
         console.log(`test broker FAILED after ${seconds(started)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+    }
+
+    if (needsBroker && !env.KW_TEST_SCHEMA_REGISTRY) {
+      // One registry for the whole run, started from this process (which stops it on exit): a test
+      // process that started its own would leak it when killed, as the extension host is.
+      banner('schema registry');
+      const started = Date.now();
+      try {
+        env.KW_TEST_SCHEMA_REGISTRY = (await schemaRegistry()).url;
+        console.log(`schema registry ${env.KW_TEST_SCHEMA_REGISTRY} ready in ${seconds(started)}`);
+      } catch (error) {
+        totals.failed++;
+        failures.push(`schema registry: ${error instanceof Error ? error.message : String(error)}`);
+        console.log(`schema registry FAILED after ${seconds(started)}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
 
