@@ -17,7 +17,8 @@ import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_MAVEN_REPOSITORY, ensureKafkaJars, findJava, KAFKA_VERSION } from '../../src/core/broker/kafkaJars';
 import { findRunningBroker, startLocalBroker, type RunningBroker } from '../../src/core/broker/localBroker';
 import type { KafkaClient } from '../../src/core/kafka/client';
-import { createTopic, DEFAULT_PRODUCER_SETTINGS } from '../../src/core/kafka/producer';
+import { DEFAULT_PRODUCER_SETTINGS } from '../../src/core/kafka/producer';
+import { createTopic } from '../../src/core/kafka/topics';
 import { produce } from '../../src/core/produce/produceService';
 import { findRepoRoot } from '../../test/support/repoRoot';
 import { plainClient } from '../../test/support/plainClient';
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
   const topics: string[] = [];
   const newTopic = async (name: string) => {
     const topic = `bench-${name}-${stamp}`;
-    await createTopic(client, topic, 1, 1);
+    await createTopic(client, { name: topic, partitions: 1, replicationFactor: 1 }, 1);
     topics.push(topic);
     return topic;
   };

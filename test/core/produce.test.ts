@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import type { ConnectionProfile } from '../../src/core/connection/profile';
 import { KafkaClient } from '../../src/core/kafka/client';
 import { KafkaWorkbenchError } from '../../src/core/kafka/errors';
-import { createTopic, DEFAULT_PRODUCER_SETTINGS, RecordProducer, type ProducerSettings } from '../../src/core/kafka/producer';
+import { DEFAULT_PRODUCER_SETTINGS, RecordProducer, type ProducerSettings } from '../../src/core/kafka/producer';
+import { createTopic } from '../../src/core/kafka/topics';
 import { produce, requestReply, type ProduceSpec, type RecordReport } from '../../src/core/produce/produceService';
 import { parseRecordFile } from '../../src/core/produce/recordFile';
 import { kcatRead, pythonPartitions, pythonResponder } from '../support/produceTools';
@@ -51,7 +52,7 @@ describe('Produce (core) against the real broker', function () {
     if (configEntries) {
       await client.withAdmin('create', (admin) => admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1, configEntries }] }));
     } else {
-      await createTopic(client, name, partitions, 1);
+      await createTopic(client, { name: name, partitions: partitions, replicationFactor: 1 }, 1);
     }
     topics.push(name);
     return name;

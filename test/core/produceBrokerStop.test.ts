@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startLocalBroker, type RunningBroker } from '../../src/core/broker/localBroker';
 import type { KafkaClient } from '../../src/core/kafka/client';
-import { createTopic, DEFAULT_PRODUCER_SETTINGS } from '../../src/core/kafka/producer';
+import { DEFAULT_PRODUCER_SETTINGS } from '../../src/core/kafka/producer';
+import { createTopic } from '../../src/core/kafka/topics';
 import { produce, type RecordReport } from '../../src/core/produce/produceService';
 import { testClasspath } from '../support/testBroker';
 import { plainClient } from '../support/plainClient';
@@ -34,7 +35,7 @@ describe('Produce (core) when the broker stops mid bulk send', function () {
 
   it('reports every record delivered or failed (none lost), stops soon after, and leaves no unhandled rejection', async () => {
     client = await plainClient(broker!.bootstrap, 'kw-stop', 5000);
-    await createTopic(client, 'doomed', 3, 1);
+    await createTopic(client, { name: 'doomed', partitions: 3, replicationFactor: 1 }, 1);
     const total = 400_000;
     const reports: RecordReport[] = [];
     let stopping: Promise<void> | undefined;

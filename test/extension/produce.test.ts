@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { KafkaClient } from '../../src/core/kafka/client';
-import { createTopic } from '../../src/core/kafka/producer';
+import { createTopic } from '../../src/core/kafka/topics';
 import type { ProduceCommandResult, ProduceCommandSpec } from '../../src/host/produce/produceRunner';
 import { kcatRead } from '../support/produceTools';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
@@ -27,7 +27,7 @@ describe('Produce Message command in the real extension host', function () {
 
   async function newTopic(partitions: number): Promise<string> {
     const name = `it-produce-${randomUUID().slice(0, 8)}`;
-    await createTopic(admin, name, partitions, 1);
+    await createTopic(admin, { name: name, partitions: partitions, replicationFactor: 1 }, 1);
     topics.push(name);
     return name;
   }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SchemaRegistryClient, SchemaRegistryError } from '../../src/core/avro/registry';
 import type { KafkaClient } from '../../src/core/kafka/client';
-import { createTopic } from '../../src/core/kafka/producer';
+import { createTopic } from '../../src/core/kafka/topics';
 import type { ProduceCommandResult, ProduceCommandSpec } from '../../src/host/produce/produceRunner';
 import { formValuesFor } from '../../src/host/produce/produceForm';
 import { fastavroDecode } from '../fixtures/avro/fastavro';
@@ -76,7 +76,7 @@ describe('Produce Avro values through the command in the real extension host', f
 
   async function newTopic(): Promise<string> {
     const name = `it-avro-${randomUUID().slice(0, 8)}`;
-    await createTopic(admin, name, 1, 1);
+    await createTopic(admin, { name: name, partitions: 1, replicationFactor: 1 }, 1);
     topics.push(name);
     return name;
   }

@@ -2,7 +2,8 @@
 // another issue). Every helper talks to the real broker.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { KafkaClient } from '../../src/core/kafka/client';
+import type { KafkaClient } from '../../src/core/kafka/client';
+import { plainClient as sharedPlainClient } from './plainClient';
 
 export function rawKafka(bootstrap: string): Kafka {
   return new Kafka({ clientId: 'kw-consume-test', brokers: [bootstrap], logLevel: logLevel.NOTHING });
@@ -64,12 +65,9 @@ export function records(partitions: number, count: number, timestamp?: (n: numbe
   return out;
 }
 
-export async function plainClient(bootstrap: string, timeoutMs = 8000): Promise<KafkaClient> {
-  return KafkaClient.create(
-    { name: 'consume-test', bootstrapServers: [bootstrap], clientId: 'kw-consume-test', sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-    {},
-    { timeoutMs },
-  );
+/** The consume tests' plaintext client (the shared helper, with their client id and timeout). */
+export function plainClient(bootstrap: string, timeoutMs = 8000): Promise<KafkaClient> {
+  return sharedPlainClient(bootstrap, 'kw-consume-test', timeoutMs);
 }
 
 export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000, stepMs = 100): Promise<void> {

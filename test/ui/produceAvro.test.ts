@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KafkaClient } from '../../src/core/kafka/client';
-import { createTopic } from '../../src/core/kafka/producer';
+import { createTopic } from '../../src/core/kafka/topics';
 import { fastavroDecode } from '../fixtures/avro/fastavro';
 import { kcatKeys, kcatValues } from '../support/produceTools';
 import { findRepoRoot } from '../support/repoRoot';
@@ -31,7 +31,7 @@ describe('Produce Avro values in the form (UI)', function () {
    */
   async function openFormWithSchema(prefix: string, formats: Record<string, string>, browse: string, field: string, file: string) {
     const topic = `${prefix}-${randomUUID().slice(0, 8)}`;
-    await createTopic(admin, topic, 1, 1);
+    await createTopic(admin, { name: topic, partitions: 1, replicationFactor: 1 }, 1);
     topics.push(topic);
     const { page } = wb!;
     await runCommand(page, 'Kafka: Produce Message');

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { KafkaClient } from '../../src/core/kafka/client';
-import { createTopic } from '../../src/core/kafka/producer';
+import { createTopic } from '../../src/core/kafka/topics';
 import { kcatRead } from '../support/produceTools';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 import { clickActivityBarItem, openWorkbench, runCommand, runContextMenuItem, screenshot, treeItem, webviewFrame, type Workbench, fillField, chooseOption } from './support/workbench';
@@ -30,7 +30,7 @@ describe('Produce Message form (UI)', function () {
 
   it('command palette → fill the form → send: the delivery report shows partition and offset, and kcat reads the same key, value and headers', async () => {
     const topic = `ui-produce-${randomUUID().slice(0, 8)}`;
-    await createTopic(admin, topic, 3, 1);
+    await createTopic(admin, { name: topic, partitions: 3, replicationFactor: 1 }, 1);
     topics.push(topic);
     const { page } = wb!;
     await runCommand(page, 'Kafka: Produce Message');
@@ -98,7 +98,7 @@ describe('Produce Message form (UI)', function () {
 
   it('"Produce Message" on a partition in the tree pre-fills the form with the topic and that partition', async () => {
     const topic = `ui-tree-${randomUUID().slice(0, 8)}`;
-    await createTopic(admin, topic, 3, 1);
+    await createTopic(admin, { name: topic, partitions: 3, replicationFactor: 1 }, 1);
     topics.push(topic);
     const { page } = wb!;
     await clickActivityBarItem(page, 'Kafka');
@@ -125,7 +125,7 @@ describe('Produce Message form (UI)', function () {
 
   it('a bulk send shows progress with records/s and stops on Cancel; the delivery log filters by status', async () => {
     const topic = `ui-bulk-${randomUUID().slice(0, 8)}`;
-    await createTopic(admin, topic, 2, 1);
+    await createTopic(admin, { name: topic, partitions: 2, replicationFactor: 1 }, 1);
     topics.push(topic);
     const { page } = wb!;
     await runCommand(page, 'Kafka: Produce Message');

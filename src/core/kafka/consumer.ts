@@ -11,9 +11,9 @@ import type { KafkaClient } from './client';
 import { KafkaWorkbenchError } from './errors';
 // Registers the snappy, lz4 and zstd codecs, so compressed topics can be read.
 import './codecs';
+import { deleteGroup } from './groups';
 import {
   committedOffsets,
-  deleteGroup,
   resolveStartOffsets,
   topicPartitions,
   unknownTopic,

@@ -81,13 +81,6 @@ export async function groupExists(client: KafkaClient, groupId: string): Promise
   return client.withAdmin('list consumer groups', async (admin) => (await admin.listGroups()).groups.some((g) => g.groupId === groupId));
 }
 
-/** Deletes an empty group (a throwaway one, after its only member left). */
-export async function deleteGroup(client: KafkaClient, groupId: string): Promise<void> {
-  await client.withAdmin(`delete group ${groupId}`, async (admin) => {
-    await admin.deleteGroups([groupId]);
-  });
-}
-
 function parseOffset(text: string, where: string): bigint {
   const t = text.trim();
   if (!/^-?\d+$/.test(t)) throw new KafkaWorkbenchError(`"${text}" is not an offset (${where}): enter a whole number, 0 or more.`, 'invalid-input');

@@ -244,14 +244,6 @@ export async function describeTopicForProduce(client: KafkaClient, topic: string
   });
 }
 
-/** Creates a topic the user asked for explicitly (the form's "Create topic"). */
-export async function createTopic(client: KafkaClient, topic: string, partitions: number, replicationFactor = -1): Promise<void> {
-  if (!topic.trim()) throw new KafkaWorkbenchError('The topic name is empty.', 'invalid-input');
-  await client.withAdmin(`create topic ${topic}`, async (admin) => {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor }] });
-  });
-}
-
 /** Bytes one record takes in a record batch, near enough to compare with max.message.bytes. */
 export function recordSize(r: Pick<OutgoingRecord, 'key' | 'value' | 'headers'>): number {
   let size = 70 + (r.key?.length ?? 0) + (r.value?.length ?? 0);

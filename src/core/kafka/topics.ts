@@ -37,6 +37,7 @@ export interface ConfigEntry {
 export interface NewTopic {
   name: string;
   partitions: number;
+  /** 1 up to the broker count, or -1 for the broker's default.replication.factor. */
   replicationFactor: number;
   configs?: Record<string, string>;
 }
@@ -209,7 +210,8 @@ export async function createTopic(client: KafkaClient, topic: NewTopic, brokerCo
   if (!Number.isInteger(topic.partitions) || topic.partitions < 1) {
     throw new KafkaWorkbenchError(`Partitions must be a whole number of at least 1 (got ${topic.partitions}).`, 'invalid-input');
   }
-  if (!Number.isInteger(topic.replicationFactor) || topic.replicationFactor < 1 || topic.replicationFactor > brokerCount) {
+  const brokerDefault = topic.replicationFactor === -1;
+  if (!brokerDefault && (!Number.isInteger(topic.replicationFactor) || topic.replicationFactor < 1 || topic.replicationFactor > brokerCount)) {
     throw new KafkaWorkbenchError(
       `Replication factor ${topic.replicationFactor} is not possible with ${brokerCount} broker(s): choose 1 to ${brokerCount}.`,
       'invalid-input',

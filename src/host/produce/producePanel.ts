@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { availableCompressions, createTopic } from '../../core/kafka/producer';
+import { availableCompressions } from '../../core/kafka/producer';
+import { createTopic } from '../../core/kafka/topics';
 import { listTopicInfos, validateTopicName } from '../../core/kafka/topics';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { prepareProduce, previewKeyPartition, requestReply, runProduce, type ProduceOutcome, type RecordReport } from '../../core/produce/produceService';
@@ -139,7 +140,9 @@ export class ProducePanel {
           break;
         }
         try {
-          await createTopic(await connectedClient(this.manager, m.connection), m.topic, partitions);
+          const status = this.manager.status(m.connection);
+          const brokers = status.state === 'connected' ? status.summary.brokers.length : 1;
+          await createTopic(await connectedClient(this.manager, m.connection), { name: m.topic, partitions, replicationFactor: -1 }, brokers);
           log().info(`created topic "${m.topic}" with ${partitions} partition(s) on "${m.connection}" from the Produce form`);
           this.post({ type: 'topicCreated', requestId: m.requestId, ok: true, text: `Created topic "${m.topic}" with ${partitions} partition(s).` });
           await this.sendTopics(m.connection);
