@@ -1,23 +1,5 @@
-import type { Admin } from 'kafkajs';
-import type { KafkaClient } from './client';
+import { kafkaErrorType, type KafkaClient } from './client';
 import { KafkaWorkbenchError } from './errors';
-
-/**
- * One admin operation on a short-lived admin client. kafkajs' admin remembers every topic it ever
- * touched and then fails every metadata refresh once one of them is deleted elsewhere, which would
- * poison the connection's shared admin; a fresh one per operation only knows this topic.
- */
-export function withTopicAdmin<T>(client: KafkaClient, what: string, work: (admin: Admin) => Promise<T>): Promise<T> {
-  return client.withAdmin(what, async () => {
-    const admin = client.kafkajs.admin({ retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 } });
-    await admin.connect();
-    try {
-      return await work(admin);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  });
-}
 
 /** Where a tail starts. Offsets are decimal strings (Kafka offsets are 64-bit). */
 export type StartPosition =
@@ -40,7 +22,7 @@ export interface PartitionWatermarks {
 
 /** Fails with a clear message when the topic does not exist (auto-creation never happens here). */
 export async function topicPartitions(client: KafkaClient, topic: string): Promise<number[]> {
-  return withTopicAdmin(client, `read the partitions of ${topic}`, async (admin) => {
+  return client.withAdmin(`read the partitions of ${topic}`, async (admin) => {
     const names = await admin.listTopics();
     if (!names.includes(topic)) throw unknownTopic(topic);
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
@@ -56,20 +38,19 @@ export function unknownTopic(topic: string): KafkaWorkbenchError {
 }
 
 export async function watermarks(client: KafkaClient, topic: string): Promise<PartitionWatermarks[]> {
-  return withTopicAdmin(client, `read the offsets of ${topic}`, async (admin) => {
-    try {
+  return client.withAdmin(
+    `read the offsets of ${topic}`,
+    async (admin) => {
       const offsets = await admin.fetchTopicOffsets(topic);
       return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
-    } catch (e) {
-      if (/UNKNOWN_TOPIC|does not host this topic/i.test(`${(e as { type?: string }).type ?? ''} ${(e as Error).message}`)) throw unknownTopic(topic);
-      throw e;
-    }
-  });
+    },
+    (e) => (/UNKNOWN_TOPIC|does not host this topic/i.test(`${kafkaErrorType(e) ?? ''} ${(e as Error).message}`) ? unknownTopic(topic) : e),
+  );
 }
 
 /** The group's committed offset per partition; partitions without a commit are absent. */
 export async function committedOffsets(client: KafkaClient, groupId: string, topic: string): Promise<Map<number, string>> {
-  return withTopicAdmin(client, `read the committed offsets of group ${groupId}`, async (admin) => {
+  return client.withAdmin(`read the committed offsets of group ${groupId}`, async (admin) => {
     const result = await admin.fetchOffsets({ groupId, topics: [topic] });
     const out = new Map<number, string>();
     for (const p of result.find((t) => t.topic === topic)?.partitions ?? []) if (Number(p.offset) >= 0) out.set(p.partition, p.offset);
@@ -140,7 +121,7 @@ export async function resolveStartOffsets(
       break;
     case 'timestamp': {
       if (!Number.isFinite(start.timestamp)) throw new KafkaWorkbenchError('The start time is not a valid date.', 'invalid-input');
-      const byTime = await withTopicAdmin(client, `find offsets of ${topic} by time`, (admin) => admin.fetchTopicOffsetsByTimestamp(topic, start.timestamp));
+      const byTime = await client.withAdmin(`find offsets of ${topic} by time`, (admin) => admin.fetchTopicOffsetsByTimestamp(topic, start.timestamp));
       const found = new Map(byTime.map((o) => [o.partition, o.offset]));
       // -1: no record at or after that time yet, so the partition starts at its end.
       for (const p of partitions) {
