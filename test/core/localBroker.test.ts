@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
@@ -28,8 +28,12 @@ interface Run {
 function kcat(args: string[], input?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = execFile('kcat', args, { timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') reject(err);
-      else resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
+      if (!err) resolve({ code: 0, stdout, stderr });
+      else if (typeof err.code === 'number') resolve({ code: err.code, stdout, stderr });
+      // librdkafka sometimes aborts on its way out after a failed TLS handshake: a run ended by a
+      // signal (not by our timeout) is a failed run, as a shell would report it (128 + signal).
+      else if (err.signal && !err.killed) resolve({ code: 128 + (constants.signals[err.signal] ?? 0), stdout, stderr });
+      else reject(err);
     });
     if (input !== undefined) child.stdin?.end(input);
   });
