@@ -130,13 +130,22 @@ describe('Produce Message form (UI)', function () {
     const { page } = wb!;
     await runCommand(page, 'Kafka: Produce Message');
     const form = webviewFrame(page);
-    await fillField(form, 'topic', topic);
-    await chooseOption(form, 'partitionMode', 'Any');
-    await fillField(form, 'key', 'user-{{random.int(1,1000)}}');
-    await form.locator('vscode-text-area#value textarea').fill('{"n": {{i}}, "id": "{{uuid}}"}');
-    await fillField(form, 'count', '3000000');
-    await chooseOption(form, 'sendStyle', 'Asynchronous');
-    await form.locator('vscode-button#send').click();
+    // The panel is reused from the test before, and the command re-initialises it as it reveals it:
+    // fields filled before that land are reset, and the send is refused. So fill and send until the
+    // run is really going (its Cancel button shows); stale progress text proves nothing.
+    const cancel = form.locator('vscode-button#cancelRun');
+    for (let attempt = 1; ; attempt++) {
+      await fillField(form, 'topic', topic);
+      await chooseOption(form, 'partitionMode', 'Any');
+      await fillField(form, 'key', 'user-{{random.int(1,1000)}}');
+      await form.locator('vscode-text-area#value textarea').fill('{"n": {{i}}, "id": "{{uuid}}"}');
+      await fillField(form, 'count', '3000000');
+      await chooseOption(form, 'sendStyle', 'Asynchronous');
+      await form.locator('vscode-button#send').click();
+      const running = await cancel.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+      if (running) break;
+      assert.ok(attempt < 3, 'the bulk send did not start');
+    }
     await form.locator('#progress', { hasText: /records\/s/ }).waitFor({ timeout: 30_000 });
     await form.locator('vscode-button#cancelRun').click();
     await form.locator('#summary', { hasText: 'cancelled' }).waitFor({ timeout: 60_000 });
