@@ -1,16 +1,18 @@
 // Regenerates src/core/broker/kafka-<version>-jars.json: the runtime closure of the Kafka broker (and
-// kafka-tools, for ProducerPerformance/ConsumerPerformance) plus a reload4j logging backend, each
-// pinned to the SHA-1 Maven Central publishes beside the jar.
+// kafka-tools, for ProducerPerformance/ConsumerPerformance) plus a reload4j logging backend. Each jar
+// is downloaded and checked against the SHA-1 Maven Central publishes beside it; its size and SHA-256
+// are then pinned (what the extension checks every download against, with the size as a hard limit).
 //
 //   node scripts/build.mjs && node out/scripts/pin-kafka-jars.js [--kafka 3.9.1]
 //
 // Needs `mvn` (it resolves the dependency tree, exactly as Kafka's own Gradle build publishes it).
 // Not part of the normal build: run it only when changing the Kafka version.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_MAVEN_REPOSITORY, fetchText, jarRepositoryPath, type PinnedJar } from '../src/core/broker/kafkaJars';
+import { DEFAULT_MAVEN_REPOSITORY, fetchText, jarRepositoryPath, openUrl, type PinnedJar } from '../src/core/broker/kafkaJars';
 
 const args = process.argv.slice(2);
 const kafkaVersion = args.includes('--kafka') ? args[args.indexOf('--kafka') + 1] : '3.9.1';
@@ -36,6 +38,12 @@ ${deps}
 `;
 }
 
+async function fetchBytes(url: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await openUrl(url)) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'pin-kafka-jars-'));
   try {
@@ -58,7 +66,10 @@ async function main(): Promise<void> {
       const text = await fetchText(`${DEFAULT_MAVEN_REPOSITORY}/${jarRepositoryPath(c)}.sha1`);
       const sha1 = /[0-9a-f]{40}/i.exec(text)?.[0]?.toLowerCase();
       if (!sha1) throw new Error(`No SHA-1 in ${jarRepositoryPath(c)}.sha1: ${text.slice(0, 80)}`);
-      jars.push({ ...c, sha1 });
+      const bytes = await fetchBytes(`${DEFAULT_MAVEN_REPOSITORY}/${jarRepositoryPath(c)}`);
+      const actual = createHash('sha1').update(bytes).digest('hex');
+      if (actual !== sha1) throw new Error(`${jarRepositoryPath(c)}: SHA-1 ${actual} differs from the published ${sha1}`);
+      jars.push({ ...c, sha1, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
       process.stdout.write('.');
     }
     process.stdout.write('\n');

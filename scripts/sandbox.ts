@@ -1,6 +1,7 @@
 // `npm run sandbox`: a local Kafka broker with demo topics, and VS Code in the browser (code-server)
 // with this extension installed and a connection to that broker saved. Ctrl-C stops everything.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAVEN_REPOSITORY, KAFKA_VERSION, ensureKafkaJars } from '../src/core/broker/kafkaJars';
@@ -62,16 +63,21 @@ async function main(): Promise<void> {
 
     execFileSync('bash', [join(repoRoot, 'scripts', 'install-code-server.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
     started = Date.now();
+    // A fresh password per run: the workbench gives a shell, so nobody else on this machine (or a web
+    // page rebinding a host name to 127.0.0.1) may open it.
+    const password = process.env.SANDBOX_PASSWORD || randomBytes(18).toString('base64url');
     const port = Number(process.env.SANDBOX_PORT ?? ((await isPortFree(8080)) ? 8080 : await findFreePort()));
     codeServer = await startCodeServer({
       workspaceFolder: workspace,
       port,
       dataDir: join(cache, 'sandbox', 'code-server'),
       extensionDevelopmentPath: repoRoot,
+      password,
       userSettings: { 'kafkaWorkbench.connections': [{ name: CONNECTION_NAME, bootstrapServers: [broker.bootstrap] }] },
     });
     console.log(`code-server (VS Code ${'1.100'}) ready in ${since(started)}`);
-    console.log(`\n  Open ${codeServer.url}?folder=${encodeURIComponent(workspace)}\n`);
+    console.log(`\n  Open ${codeServer.url}?folder=${encodeURIComponent(workspace)}`);
+    console.log(`  Password: ${password}   (SANDBOX_PASSWORD sets your own)\n`);
     console.log(`  The Kafka view (activity bar) has the connection "${CONNECTION_NAME}" to ${broker.bootstrap}.`);
     console.log('  schemas/*.avsc in the workspace are Avro schemas to produce and consume with.');
     console.log('  Press Ctrl-C to stop the broker and code-server.\n');

@@ -256,7 +256,7 @@ describe('ensureKafkaJars', function () {
       (err: Error) => {
         assert.match(
           err.message,
-          /^checksum mismatch for org\.apache\.kafka:kafka-raft:3\.9\.1: expected [0-9a-f]{40} got [0-9a-f]{40}; the download was corrupted or the repository serves a different file$/,
+          /^checksum mismatch for org\.apache\.kafka:kafka-raft:3\.9\.1: expected [0-9a-f]{64} got [0-9a-f]{64}; the download was corrupted or the repository serves a different file$/,
         );
         return true;
       },

@@ -42,6 +42,12 @@ export interface CodeServerOptions {
   dataDir?: string;
   /** How long to wait for the server to answer (ms); default 60 s. */
   readyTimeoutMs?: number;
+  /**
+   * A password the browser must give before the workbench (and its terminals) open. Anything that
+   * outlives a test run (the sandbox) sets one: without it any local user, or a web page through DNS
+   * rebinding, gets a shell as the developer. Tests on a short-lived random port go without.
+   */
+  password?: string;
 }
 
 export interface CodeServer {
@@ -146,13 +152,14 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   );
   // code-server otherwise creates ~/.config/code-server/config.yaml with a random password.
   const configFile = join(dataDir, 'config.yaml');
-  writeFileSync(configFile, 'auth: none\ncert: false\n');
+  const auth = opts.password ? 'password' : 'none';
+  writeFileSync(configFile, `auth: ${auth}\ncert: false\n`, { mode: 0o600 });
 
   if (opts.extensionDevelopmentPath) installBySymlink(opts.extensionDevelopmentPath, extensionsDir);
 
   const args = [
     '--config', configFile,
-    '--auth', 'none',
+    '--auth', auth,
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
@@ -167,7 +174,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     // A process group of its own, so stop() also ends the extension host, pty hosts and watchers.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...opts.env },
+    // The password goes through the environment, not the command line other users can read.
+    env: { ...process.env, ...opts.env, ...(opts.password ? { PASSWORD: opts.password } : {}) },
   });
   pipeLines(child.stdout, log);
   pipeLines(child.stderr, log);

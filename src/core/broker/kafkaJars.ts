@@ -1,9 +1,13 @@
 // The jars that make up an Apache Kafka broker, fetched from a Maven repository and checked against
-// pinned SHA-1 sums, plus a finder for the Java runtime that runs them. Layer-1 core: no `vscode`.
+// pinned sizes and SHA-256 sums (taken by scripts/pin-kafka-jars.ts from files that matched the SHA-1
+// Maven Central publishes), plus a finder for the Java runtime that runs them. Layer-1 core: no `vscode`.
+//
+// The repository URL is a user setting, so the download trusts nothing it is sent: only https (or a
+// file:// repository named directly), redirects only from https to https, and never more bytes than
+// the pinned size of the jar.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
-import * as http from 'node:http';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import { Transform } from 'node:stream';
@@ -11,12 +15,17 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import manifest from './kafka-3.9.1-jars.json';
 
-/** One artifact of the broker's runtime classpath, pinned to the SHA-1 Maven Central publishes. */
+/** One artifact of the broker's runtime classpath, pinned to its size and hashes. */
 export interface PinnedJar {
   groupId: string;
   artifactId: string;
   version: string;
+  /** What Maven Central publishes beside the jar (checked by the pin script). */
   sha1: string;
+  /** What every download and every jar on disk is checked against. */
+  sha256: string;
+  /** Bytes; a download that goes past it is stopped at once. */
+  size: number;
 }
 
 export interface KafkaJarManifest {
@@ -53,9 +62,9 @@ function coordinates(jar: PinnedJar): string {
   return `${jar.groupId}:${jar.artifactId}:${jar.version}`;
 }
 
-/** SHA-1 of a file as lowercase hex, or undefined when it does not exist. */
-export async function sha1OfFile(file: string): Promise<string | undefined> {
-  const hash = createHash('sha1');
+/** SHA-256 of a file as lowercase hex, or undefined when it does not exist. */
+export async function sha256OfFile(file: string): Promise<string | undefined> {
+  const hash = createHash('sha256');
   try {
     await pipeline(createReadStream(file), hash);
   } catch (err) {
@@ -79,6 +88,16 @@ export class ChecksumMismatchError extends Error {
   }
 }
 
+export class SizeLimitError extends Error {
+  constructor(
+    readonly artifact: string,
+    readonly limit: number,
+  ) {
+    super(`${artifact} is larger than its pinned ${limit} bytes; the download was stopped (the repository serves a different file)`);
+    this.name = 'SizeLimitError';
+  }
+}
+
 /** Errors worth another attempt: the network, not the content. */
 class TransientError extends Error {}
 
@@ -91,13 +110,14 @@ function abortError(signal?: AbortSignal): Error {
 }
 
 /**
- * Opens a readable stream for a URL: https:// and http:// follow redirects and time out when the
- * server stalls; file:// reads the file.
+ * Opens a readable stream for a URL: https:// follows redirects to https:// only and times out when
+ * the server stalls; file:// reads the file (only when named directly, never through a redirect).
+ * http:// is refused: the jars would be open to tampering on the way.
  */
 export async function openUrl(url: string, signal?: AbortSignal, redirects = 0): Promise<NodeJS.ReadableStream> {
   if (signal?.aborted) throw abortError(signal);
   const parsed = new URL(url);
-  if (parsed.protocol === 'file:') {
+  if (parsed.protocol === 'file:' && redirects === 0) {
     const file = fileURLToPath(parsed);
     const stream = createReadStream(file, { signal });
     await new Promise<void>((resolve, reject) => {
@@ -108,12 +128,15 @@ export async function openUrl(url: string, signal?: AbortSignal, redirects = 0):
     });
     return stream;
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new Error(`Unsupported repository URL ${url}: use https://... or file:///...`);
+  if (parsed.protocol !== 'https:') {
+    throw new Error(
+      redirects > 0
+        ? `Refused a redirect to ${parsed.protocol}//${parsed.host}: downloads follow redirects from https to https only`
+        : `Unsupported repository URL ${url}: use https://... or file:///...`,
+    );
   }
-  const get = parsed.protocol === 'https:' ? https.get : http.get;
   return new Promise((resolve, reject) => {
-    const req = get(url, { signal, headers: { 'user-agent': 'kafka-workbench' } }, (res) => {
+    const req = https.get(url, { signal, headers: { 'user-agent': 'kafka-workbench' } }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
@@ -145,11 +168,20 @@ export async function openUrl(url: string, signal?: AbortSignal, redirects = 0):
   });
 }
 
-/** Fetches a small text file (such as a published .sha1). */
-export async function fetchText(url: string, signal?: AbortSignal): Promise<string> {
+/** Fetches a small text file (such as a published .sha1), refusing more than `maxBytes`. */
+export async function fetchText(url: string, signal?: AbortSignal, maxBytes = 64 * 1024): Promise<string> {
   const stream = await openUrl(url, signal);
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  let total = 0;
+  for await (const chunk of stream) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    total += buffer.length;
+    if (total > maxBytes) {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw new Error(`${url} is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -160,17 +192,24 @@ async function downloadJar(repositoryUrl: string, jar: PinnedJar, target: string
     const timeout = AbortSignal.timeout(JAR_TIMEOUT_MS);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
-      const hash = createHash('sha1');
+      const hash = createHash('sha256');
       const source = await openUrl(url, combined);
+      let received = 0;
       const hashing = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
+          received += chunk.length;
+          // Stop a source that sends more than the jar can be (e.g. file:///dev/zero) before it fills the disk.
+          if (received > jar.size) {
+            callback(new SizeLimitError(coordinates(jar), jar.size));
+            return;
+          }
           hash.update(chunk);
           callback(null, chunk);
         },
       });
       await pipeline(source, hashing, createWriteStream(temp), { signal: combined });
       const actual = hash.digest('hex');
-      if (actual !== jar.sha1.toLowerCase()) throw new ChecksumMismatchError(coordinates(jar), jar.sha1, actual);
+      if (actual !== jar.sha256.toLowerCase()) throw new ChecksumMismatchError(coordinates(jar), jar.sha256, actual);
       await fsp.rename(temp, target);
       return;
     } catch (err) {
@@ -202,7 +241,7 @@ export interface EnsureKafkaJarsOptions {
 }
 
 /**
- * Makes sure every pinned jar is in `targetDir` with the right SHA-1, fetching only those that are
+ * Makes sure every pinned jar is in `targetDir` with the right SHA-256, fetching only those that are
  * missing or damaged, and returns the classpath (absolute jar paths, in manifest order).
  */
 export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions): Promise<string[]> {
@@ -215,8 +254,8 @@ export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions): Promise<str
   // Which jars are missing or damaged? (Hashing ~60 MB takes a fraction of a second.)
   const missing: number[] = [];
   await runLimited(jars.length, 8, async (i) => {
-    const actual = await sha1OfFile(classpath[i]);
-    if (actual === jars[i].sha1.toLowerCase()) return;
+    const actual = await sha256OfFile(classpath[i]);
+    if (actual === jars[i].sha256.toLowerCase()) return;
     if (actual !== undefined) await fsp.rm(classpath[i], { force: true });
     missing.push(i);
   });
