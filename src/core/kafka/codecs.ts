@@ -167,19 +167,28 @@ function zstdDeclaredSize(src: Buffer): bigint | undefined {
   }
 }
 
-let zstdReady: Promise<void> | undefined;
+/**
+ * The WebAssembly module is one per process wherever @bokuweb/zstd-wasm is shared (the test and
+ * script bundles leave node_modules external), and initialising it a second time swaps its memory
+ * under codecs already using it (compress then returns zeros): so one initialisation per process.
+ */
+const ZSTD_READY = Symbol.for('kafka-workbench.zstd-wasm-ready');
+function zstdReady(): Promise<void> {
+  const shared = globalThis as { [ZSTD_READY]?: Promise<void> };
+  return (shared[ZSTD_READY] ??= zstdInit());
+}
 const ZSTD_LEVEL = 3;
 
 /** Zstandard: the WebAssembly module is loaded on first use, not at activation. */
 const zstd: Codec = () => ({
   compress: async (encoder) => {
-    await (zstdReady ??= zstdInit());
+    await zstdReady();
     return Buffer.from(zstdCompress(encoder.buffer, ZSTD_LEVEL));
   },
   decompress: async (buffer) => {
     const declared = zstdDeclaredSize(buffer);
     if (declared !== undefined) checkLimit('zstd', declared);
-    await (zstdReady ??= zstdInit());
+    await zstdReady();
     return Buffer.from(zstdDecompress(buffer));
   },
 });
