@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/topics';
 import type { ProduceCommandResult, ProduceCommandSpec } from '../../src/host/produce/produceRunner';
-import { kcatRead } from '../support/produceTools';
+import { kcatRead, pythonPartitions } from '../support/produceTools';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 import { plainClient } from '../support/plainClient';
 
@@ -59,6 +59,24 @@ describe('Produce Message command in the real extension host', function () {
     const read = await kcatRead(broker.bootstrap, topic);
     assert.equal(read.length, 1);
     assert.deepEqual(read[0], { partition: report.partition, offset: Number(report.offset), key: 'customer-7', value: '{"total": 42}', headers: 'origin=extension-test', timestamp: report.timestamp });
+  });
+
+  it('default partitioning is the Java client\'s: one key sent 20 times lands on the one partition Java murmur2 (python3-kafka) picks; records without a key spread', async () => {
+    const topic = await newTopic(6);
+    const key = 'customer-42';
+    const [javaPartition] = await pythonPartitions([key], 6);
+    const partitions = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      const result = await produceCmd({ topic, key, value: `v${i}` });
+      assert.equal(result.ok, true, JSON.stringify(result));
+      if (result.ok) partitions.add(result.reports[0].partition);
+    }
+    assert.deepEqual([...partitions], [javaPartition]);
+    const unkeyed = await produceCmd({ topic, value: 'spread-{{i}}', count: 12 });
+    assert.ok(unkeyed.ok);
+    if (unkeyed.ok) assert.equal(new Set(unkeyed.reports.map((r) => r.partition)).size, 6, 'no key: every partition gets records');
+    const read = await kcatRead(broker.bootstrap, topic);
+    assert.deepEqual([...new Set(read.filter((r) => r.key === key).map((r) => r.partition))], [javaPartition], 'kcat finds the keyed records there');
   });
 
   it('compresses with lz4 and zstd from the bundled extension (zstd\'s WebAssembly is found beside the bundle); kcat reads them', async () => {

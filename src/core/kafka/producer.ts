@@ -7,7 +7,7 @@
  * gathered or `lingerMs` has passed, with at most `maxInFlightRequests` requests outstanding.
  */
 import { randomUUID } from 'node:crypto';
-import { CompressionTypes, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
 import type { KafkaClient } from './client';
 // Registers the snappy, lz4 and zstd codecs with kafkajs.
 import './codecs';
@@ -316,6 +316,9 @@ export class RecordProducer {
     if (problems.length > 0) throw new KafkaWorkbenchError(problems.map((p) => p.message).join(' '), 'invalid-input');
     const producer = client.kafkajs.producer({
       allowAutoTopicCreation: false,
+      // Every record arrives with its partition chosen (partitioner.ts), so kafkajs' partitioner
+      // never runs; naming one explicitly stops its "switched default partitioner" warning.
+      createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: settings.idempotent,
       maxInFlightRequests: settings.maxInFlightRequests,
       transactionalId: options.transactionalId,

@@ -27,7 +27,12 @@ import { SerializationError, serializerFor, type KeyFormat, type Serializer, typ
 // Registers the 'avro' format with the serializers.
 import './avroSerializer';
 
-export type PartitionMode = 'any' | 'key-hash' | 'explicit';
+/**
+ * 'default' is the Java client's (and Spring's, and librdkafka's consistent_random): the key's
+ * murmur2 hash when the record has a key, otherwise spread over the partitions. 'any' spreads even
+ * keyed records; 'key-hash' refuses a record without a key.
+ */
+export type PartitionMode = 'default' | 'any' | 'key-hash' | 'explicit';
 export type SendStyle = 'fire-and-forget' | 'synchronous' | 'asynchronous';
 
 export interface ProduceSpec {
@@ -228,6 +233,7 @@ class RecordBuilder {
       }
       return explicit;
     }
+    if (this.spec.partitionMode === 'default' && key !== null) return partitionForKey(key, n);
     if (this.spec.partitionMode === 'key-hash') {
       if (key === null) {
         return { name: 'KEY_REQUIRED', message: 'Partition by key hash needs a key; this record has none. Not sent.', hint: 'Enter a key, or choose partition "any".', mayBeWritten: false };
@@ -257,7 +263,7 @@ export async function prepareProduce(client: KafkaClient, spec: ProduceSpec): Pr
     throw new KafkaWorkbenchError(`The record count must be a whole number from 1 to 100,000,000 (got ${spec.count}).`, 'invalid-input');
   }
   if (spec.partitionMode === 'explicit' && spec.partition === undefined) {
-    throw new KafkaWorkbenchError('Enter the partition number, or choose "any" or "by key hash".', 'invalid-input');
+    throw new KafkaWorkbenchError('Enter the partition number, or choose "Default" (key hash, otherwise spread).', 'invalid-input');
   }
   const source = sourceOf(spec);
   if (source.total === 0) throw new KafkaWorkbenchError('There are no records to send.', 'invalid-input');
@@ -282,7 +288,7 @@ export async function prepareProduce(client: KafkaClient, spec: ProduceSpec): Pr
     topic,
     total: source.total,
     notes,
-    firstPartition: spec.partitionMode === 'any' && source.at(0).partition === undefined ? 'any' : first.partition,
+    firstPartition: (spec.partitionMode === 'any' || (spec.partitionMode === 'default' && first.key === null)) && source.at(0).partition === undefined ? 'any' : first.partition,
   };
 }
 

@@ -46,7 +46,7 @@ export function defaultFormValues(connection = ''): ProduceFormValues {
     keyAvroStrategy: 'TopicNameStrategy',
     keyAvroAutoRegister: true,
     headers: [],
-    partitionMode: 'any',
+    partitionMode: 'default',
     partition: '0',
     source: 'template',
     count: '1',

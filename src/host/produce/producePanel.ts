@@ -36,6 +36,20 @@ export function reportView(runId: number, r: RecordReport): ReportView {
   };
 }
 
+function spreadText(partitions: number): string {
+  return partitions === 1 ? 'The topic has one partition: partition 0.' : `No key: spread round-robin over ${partitions} partitions.`;
+}
+
+/** Where the key lands with the Java partitioner, said before sending ("Default" and "By key hash"). */
+function keyPartitionText(values: ProduceFormValues, partitions: number): string {
+  const hashing = `(murmur2, as a Java or Spring producer would choose)`;
+  if (values.keyFormat === 'avro') return `The Avro-encoded key is hashed when sent ${hashing} over ${partitions} partitions.`;
+  const p = values.keyFormat === 'none' ? undefined : previewKeyPartition(values.keyFormat, values.key, partitions);
+  if (p === undefined) return values.partitionMode === 'key-hash' ? 'Partition by key hash needs a key.' : spreadText(partitions);
+  if (values.key.includes('{{')) return `The key is a template: each record's key is hashed ${hashing} over ${partitions} partitions.`;
+  return `Key "${values.key}" → partition ${p} of ${partitions} ${hashing}.`;
+}
+
 function summaryOf(runId: number, o: ProduceOutcome): RunSummary {
   const { reports: _reports, ...rest } = o;
   return { runId, ...rest };
@@ -221,23 +235,14 @@ export class ProducePanel {
       const topic = client ? (await listTopicInfos(client).catch(() => [])).find((t) => t.name === values.topic.trim()) : undefined;
       if (!client) text = 'Not connected yet: the partition is checked when you send.';
       else if (!topic) text = `Topic "${values.topic.trim()}" does not exist on "${values.connection}". Send offers to create it.`;
-      else if (values.partitionMode === 'key-hash') {
-        const p = values.keyFormat === 'none' || values.keyFormat === 'avro' ? undefined : previewKeyPartition(values.keyFormat, values.key, topic.partitions);
-        text =
-          values.keyFormat === 'avro'
-            ? `The Avro-encoded key is hashed when sent (murmur2, like the Java client) over ${topic.partitions} partitions.`
-            : p === undefined
-            ? 'Partition by key hash needs a key.'
-            : values.key.includes('{{')
-              ? `The key is a template: each record's key is hashed (murmur2, like the Java client) over ${topic.partitions} partitions.`
-              : `Key "${values.key}" → partition ${p} of ${topic.partitions} (murmur2, as a Java or Spring producer would choose).`;
-      } else if (values.partitionMode === 'explicit') {
+      else if (values.partitionMode === 'key-hash' || values.partitionMode === 'default') text = keyPartitionText(values, topic.partitions);
+      else if (values.partitionMode === 'explicit') {
         const n = Number(values.partition);
         text =
           Number.isInteger(n) && n >= 0 && n < topic.partitions
             ? `Partition ${n} of ${topic.partitions}.`
             : `Partition ${values.partition} does not exist: "${topic.name}" has ${topic.partitions} partition${topic.partitions === 1 ? '' : 's'} (${topic.partitions === 1 ? 'valid: 0' : `valid: 0 to ${topic.partitions - 1}`}).`;
-      } else text = topic.partitions === 1 ? 'Any partition: the topic has one, so partition 0.' : `Any partition: round-robin over ${topic.partitions} partitions.`;
+      } else text = spreadText(topic.partitions);
     }
     this.post({ type: 'preview', requestId, text, errors });
   }

@@ -98,7 +98,7 @@ async function sendSpec(manager: ConnectionManager, s: ProduceCommandSpec): Prom
     headers: s.headers,
     count: s.count,
     records: s.records,
-    partitionMode: s.partitionMode ?? (s.partition !== undefined ? 'explicit' : 'any'),
+    partitionMode: s.partitionMode ?? (s.partition !== undefined ? 'explicit' : 'default'),
     partition: s.partition,
     settings: { ...DEFAULT_PRODUCER_SETTINGS, ...s.settings },
     sendStyle: s.sendStyle ?? 'synchronous',

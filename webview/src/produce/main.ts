@@ -37,7 +37,7 @@ const f = {
   key: textField({ id: 'key', label: 'Key text', placeholder: 'order-{{i}}' }),
   valueFormat: dropdown<ValueFormatChoice>({ id: 'valueFormat', label: 'Value format', choices: [] }),
   value: textArea({ id: 'value', label: 'Value', rows: 6, hint: 'Placeholders: {{i}} {{uuid}} {{timestamp}} {{random.int(1,100)}} {{random.float(0,1)}} {{random.pick(a,b)}} {{random.string(8)}} {{random.bool}}. Avro: JSON with unions as {"string": "x"}, decimals as "12.34", timestamp-millis as ISO-8601.' }),
-  partitionMode: dropdown({ id: 'partitionMode', label: 'Partition', choices: [ { value: 'any', label: 'Any (round-robin)' }, { value: 'key-hash', label: 'By key hash (Java murmur2)' }, { value: 'explicit', label: 'Explicit number' } ] }),
+  partitionMode: dropdown({ id: 'partitionMode', label: 'Partition', choices: [ { value: 'default', label: 'Default (key hash when a key is given, otherwise spread)' }, { value: 'any', label: 'Spread (round-robin, ignores the key)' }, { value: 'key-hash', label: 'By key hash (Java murmur2)' }, { value: 'explicit', label: 'Explicit number' } ] }),
   partition: textField({ id: 'partition', label: 'Partition number' }),
   source: dropdown({ id: 'source', label: 'Records', choices: [ { value: 'template', label: 'From the key/value above (templates)' }, { value: 'file', label: 'From a JSON array / JSON Lines file' } ] }),
   count: textField({ id: 'count', label: 'Count', hint: 'How many records to render from the templates.' }),

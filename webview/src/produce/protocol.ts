@@ -6,7 +6,7 @@
 
 export type KeyFormatChoice = 'none' | 'string' | 'json' | 'avro';
 export type ValueFormatChoice = 'string' | 'json' | 'avro' | 'none';
-export type PartitionModeChoice = 'any' | 'key-hash' | 'explicit';
+export type PartitionModeChoice = 'default' | 'any' | 'key-hash' | 'explicit';
 export type SendStyleChoice = 'synchronous' | 'asynchronous' | 'fire-and-forget';
 export type AcksChoice = '0' | '1' | 'all';
 export type TransactionChoice = 'none' | 'commit' | 'abort';
