@@ -217,6 +217,8 @@ export interface TopicInfo {
   partitions: number;
   /** The topic's max.message.bytes: the largest record batch the broker accepts. */
   maxMessageBytes: number;
+  /** The topic's message.timestamp.type: with LogAppendTime the broker replaces every CreateTime. */
+  timestampType: 'CreateTime' | 'LogAppendTime';
 }
 
 /** Partition count and size limit of a topic; fails with reason 'unknown-topic' when it does not exist. */
@@ -233,14 +235,17 @@ export async function describeTopicForProduce(client: KafkaClient, topic: string
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     const partitions = meta.topics[0]?.partitions.length ?? 0;
     let maxMessageBytes = 1_048_588;
+    let timestampType: TopicInfo['timestampType'] = 'CreateTime';
     try {
-      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2 /* TOPIC */, name: topic, configNames: ['max.message.bytes'] }] });
-      const entry = configs.resources[0]?.configEntries.find((c) => c.configName === 'max.message.bytes');
+      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2 /* TOPIC */, name: topic, configNames: ['max.message.bytes', 'message.timestamp.type'] }] });
+      const entries = configs.resources[0]?.configEntries ?? [];
+      const entry = entries.find((c) => c.configName === 'max.message.bytes');
       if (entry && Number(entry.configValue) > 0) maxMessageBytes = Number(entry.configValue);
+      if (entries.find((c) => c.configName === 'message.timestamp.type')?.configValue === 'LogAppendTime') timestampType = 'LogAppendTime';
     } catch {
-      // Without DescribeConfigs rights the broker's default is assumed; the broker still enforces the real one.
+      // Without DescribeConfigs rights the broker's defaults are assumed; the broker still enforces the real ones.
     }
-    return { name: topic, partitions, maxMessageBytes };
+    return { name: topic, partitions, maxMessageBytes, timestampType };
   });
 }
 

@@ -61,6 +61,23 @@ export interface ProduceSpec {
   sendStyle: SendStyle;
   /** Send all records in one transaction, then commit or abort it. */
   transaction?: 'commit' | 'abort';
+  /** Every record's CreateTime, epoch ms as text (see {@link parseRecordTimestamp}); now when absent. */
+  timestamp?: string;
+}
+
+/**
+ * A CreateTime typed by the user: epoch milliseconds, or an ISO-8601 date-time
+ * (`2024-05-01T12:00:00Z`, `2024-05-01T12:00:00.123+02:00`; a time without an offset is UTC).
+ * Returns the epoch ms as text, or a message saying what is accepted.
+ */
+export function parseRecordTimestamp(text: string): { ok: true; epochMs: string } | { ok: false; message: string } {
+  const t = text.trim();
+  const bad = { ok: false as const, message: `"${t}" is not a timestamp: use epoch milliseconds (1714564800000) or ISO-8601 (2024-05-01T12:00:00Z).` };
+  if (/^\d{1,15}$/.test(t)) return { ok: true, epochMs: String(Number(t)) };
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(t)) return bad;
+  const iso = t.replace(' ', 'T');
+  const ms = Date.parse(/T/.test(iso) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(iso) ? `${iso}Z` : iso);
+  return Number.isFinite(ms) && ms >= 0 ? { ok: true, epochMs: String(ms) } : bad;
 }
 
 /** A report with the record's place in the run and what it carried, for the delivery log. */
@@ -113,7 +130,7 @@ export interface ProduceHooks {
 
 interface RecordSource {
   total: number;
-  at(i: number): { key: string | null; value: string | null; headers?: Record<string, string>; partition?: number };
+  at(i: number): { key: string | null; value: string | null; headers?: Record<string, string>; partition?: number; timestamp?: string };
 }
 
 export interface PreparedProduce {
@@ -137,6 +154,7 @@ function templateSource(spec: ProduceSpec, compile: (s: string) => CompiledTempl
       key: key ? key.render(i) : null,
       value: value ? value.render(i) : null,
       headers: headers.length === 0 ? undefined : (constantHeaders ?? Object.fromEntries(headers.map(([k, t]) => [k, t.render(i)]))),
+      timestamp: spec.timestamp,
     }),
   };
 }
@@ -144,7 +162,15 @@ function templateSource(spec: ProduceSpec, compile: (s: string) => CompiledTempl
 function sourceOf(spec: ProduceSpec): RecordSource {
   if (spec.records) {
     const records = spec.records;
-    return { total: records.length, at: (i) => ({ key: records[i].key ?? null, value: records[i].value, headers: records[i].headers, partition: records[i].partition }) };
+    // A file record's own `timestamp` (the record-file format's, epoch ms or ISO-8601) wins over the form's.
+    const timestampOf = (i: number) => (records[i] as { timestamp?: string | number }).timestamp ?? spec.timestamp;
+    return {
+      total: records.length,
+      at: (i) => {
+        const t = timestampOf(i);
+        return { key: records[i].key ?? null, value: records[i].value, headers: records[i].headers, partition: records[i].partition, timestamp: t === undefined ? undefined : String(t) };
+      },
+    };
   }
   return templateSource(spec, (s) => {
     try {
@@ -197,7 +223,21 @@ class RecordBuilder {
     }
     const partition = this.partitionOf(key, input.partition);
     if (typeof partition !== 'number') return partition;
-    const record: OutgoingRecord = { topic: this.topic.name, partition, key, value, headers: input.headers };
+    let timestamp: number | undefined;
+    if (input.timestamp !== undefined) {
+      if (this.topic.timestampType === 'LogAppendTime') {
+        return {
+          name: 'TIMESTAMP_IGNORED',
+          message: `Record ${seq} has a timestamp, but topic "${this.topic.name}" uses LogAppendTime (message.timestamp.type): the broker would replace it with its own clock. Not sent.`,
+          hint: 'Remove the timestamp, or set the topic\'s message.timestamp.type to CreateTime.',
+          mayBeWritten: false,
+        };
+      }
+      const parsed = parseRecordTimestamp(input.timestamp);
+      if (!parsed.ok) return { name: 'INVALID_TIMESTAMP', message: `Record ${seq}: ${parsed.message} Not sent.`, hint: 'Fix the timestamp.', mayBeWritten: false };
+      timestamp = Number(parsed.epochMs);
+    }
+    const record: OutgoingRecord = { topic: this.topic.name, partition, key, value, headers: input.headers, timestamp };
     const size = recordSize(record);
     if (size > this.topic.maxMessageBytes) {
       return {

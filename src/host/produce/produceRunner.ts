@@ -37,6 +37,8 @@ export interface ProduceCommandSpec {
   transaction?: 'commit' | 'abort';
   replyTopic?: string;
   replyTimeoutMs?: number;
+  /** Every record's CreateTime: epoch ms or ISO-8601 (a record file's own timestamps win). */
+  timestamp?: string;
 }
 
 /** What the command returns: the outcome with every report, or why nothing was sent. */
@@ -103,6 +105,7 @@ async function sendSpec(manager: ConnectionManager, s: ProduceCommandSpec): Prom
     settings: { ...DEFAULT_PRODUCER_SETTINGS, ...s.settings },
     sendStyle: s.sendStyle ?? 'synchronous',
     transaction: s.transaction,
+    timestamp: s.timestamp,
   };
   const spec = await withAvroSchemas(manager, client, s.connectionName, plain, { key: s.keyAvro, value: s.avro });
   const hooks = { onUnawaitedFailure: logUnawaitedFailure };
