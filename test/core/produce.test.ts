@@ -249,6 +249,21 @@ describe('Produce (core) against the real broker', function () {
     assert.equal((await kcatRead(broker.bootstrap, logAppend)).length, 0, 'nothing sent');
   });
 
+  it('logs stay quiet and honest: no "switched default partitioner" warning, and a transactional, idempotent produce logs no error', async () => {
+    const lines: { level: string; line: string }[] = [];
+    const capture = (level: string) => (line: string) => lines.push({ level, line });
+    const logged = await KafkaClient.create(profile(broker.bootstrap), {}, { timeoutMs: 15_000, logger: { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') } });
+    try {
+      const topic = await newTopic(2);
+      const outcome = await produce(logged, spec(topic, { count: 3, key: 'k{{i}}', partitionMode: 'default', transaction: 'commit', settings: { ...DEFAULT_PRODUCER_SETTINGS, idempotent: true } }));
+      assert.equal(outcome.transactionOutcome, 'committed');
+    } finally {
+      await logged.close();
+    }
+    const noisy = lines.filter((l) => l.level === 'error' || (l.level === 'warn' && /partitioner/i.test(l.line)));
+    assert.deepEqual(noisy, [], 'nothing at error, no partitioner warning');
+  });
+
   it('cancel stops a bulk send; every record is reported delivered or cancelled', async () => {
     const topic = await newTopic(1);
     const controller = new AbortController();

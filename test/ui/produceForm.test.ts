@@ -228,4 +228,17 @@ describe('Produce Message form (UI)', function () {
     await runCommand(page, 'Kafka: Filter Delivery Reports by Status…');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'All reports' }).click();
   });
+
+  it('the "Get started" walkthrough lists connecting, producing and viewing, each with its action', async () => {
+    const { page } = wb!;
+    await runCommand(page, 'Welcome: Open Walkthrough...');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Get started with Kafka Workbench' }).first().click();
+    for (const step of ['Start a local broker or add a connection', 'Produce a record', 'See it in the viewer']) {
+      await page.locator('.getting-started-step', { hasText: step }).first().waitFor({ timeout: 20_000 });
+    }
+    await page.locator('.getting-started-step', { hasText: 'Produce a record' }).first().click();
+    await page.getByRole('button', { name: 'Produce Message…' }).first().waitFor({ timeout: 10_000 });
+    await screenshot(page, 'produce-walkthrough');
+    await runCommand(page, 'View: Close All Editor Groups');
+  });
 });

@@ -94,7 +94,8 @@ async function sendSpec(manager: ConnectionManager, s: ProduceCommandSpec, repor
   const client = await connectedClient(manager, s.connectionName);
   const plain: ProduceSpec = {
     topic: s.topic,
-    keyFormat: s.keyFormat ?? (s.key === undefined || s.key === null ? 'none' : 'string'),
+    // A key given (or records from a file carrying keys) is a string key unless a format is named.
+    keyFormat: s.keyFormat ?? ((s.key !== undefined && s.key !== null) || s.records?.some((r) => r.key !== undefined && r.key !== null) ? 'string' : 'none'),
     valueFormat: s.valueFormat ?? (s.value === null ? 'none' : 'string'),
     key: s.key ?? undefined,
     value: s.value ?? '',

@@ -277,7 +277,8 @@ function requestPreview(): void {
 }
 
 function sendNow(): void {
-  if (currentRun !== undefined) return;
+  // One send at a time: Ctrl+Enter held down, or pressed during a run, sends nothing more.
+  if (currentRun !== undefined || sendButton.disabled) return;
   showErrors({});
   createBox.hidden = true;
   replyOut.show('');

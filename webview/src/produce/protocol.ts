@@ -95,26 +95,6 @@ export function avroField<P extends AvroPart>(role: AvroRole, part: P): `avro${P
 }
 export type FieldErrors = Partial<Record<FormField, string>>;
 
-export type ReportStatus = 'delivered' | 'unacknowledged' | 'not-awaited' | 'failed';
-
-/** One row of the delivery log. */
-export interface ReportView {
-  runId: number;
-  seq: number;
-  status: ReportStatus;
-  topic: string;
-  partition: number;
-  offset?: string;
-  timestamp: number;
-  timestampType?: string;
-  latencyMs: number;
-  key: string | null;
-  value: string | null;
-  errorName?: string;
-  errorMessage?: string;
-  hint?: string;
-}
-
 export interface RunSummary {
   runId: number;
   topic: string;

@@ -95,9 +95,11 @@ export function select<T extends string>(options: { id: string; label: string; c
 export function checkbox(options: { id: string; label: string }): Control<boolean> {
   const input = el('input', { id: options.id });
   input.type = 'checkbox';
-  const label = el('label', { className: 'check' }, input, options.label);
   const control = withError(input, () => input.checked, (v) => (input.checked = v));
-  control.root.replaceChildren(label, ...Array.from(control.root.children).filter((c) => c !== input));
+  // The label wraps the box (a bigger click target); it takes the box's place before the error line.
+  const label = el('label', { className: 'check' });
+  control.root.insertBefore(label, input);
+  label.append(input, options.label);
   return control;
 }
 

@@ -99,7 +99,6 @@ export function valueEditor(options: { id: string; label: string; placeholder: s
     history(),
     drawSelection(),
     indentOnInput(),
-    bracketMatching(),
     closeBrackets(),
     highlightActiveLine(),
     autocompletion({ override: [complete], icons: false }),
@@ -129,7 +128,8 @@ export function valueEditor(options: { id: string; label: string; placeholder: s
     setJson(on) {
       jsonOn = on;
       root.classList.toggle('single', Boolean(options.singleLine) && !on);
-      view.dispatch({ effects: language.reconfigure(on ? json() : []) });
+      // Bracket matching only where brackets mean structure (a text key's {{i}} is not JSON).
+      view.dispatch({ effects: language.reconfigure(on ? [json(), bracketMatching()] : []) });
     },
     setMarks(marks) {
       const doc = view.state.doc;
