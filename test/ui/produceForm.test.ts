@@ -84,6 +84,7 @@ describe('Produce Message form (UI)', function () {
     const form = webviewFrame(page);
     const topic = `ui-new-${randomUUID().slice(0, 8)}`;
     await setField(form, 'topic', topic);
+    await choose(form, 'valueFormat', 'JSON');
     await setEditor(form, 'value', '{\n  "a": 1,,\n  "b": 2\n}');
     await form.locator('#valueCheck', { hasText: 'line 2, column 10' }).waitFor({ timeout: 20_000 });
     // The squiggle is drawn on the second comma of line 2, where the parser found it.

@@ -83,7 +83,7 @@ const f = {
 };
 
 const send = () => sendNow();
-const keyEditor: ValueEditor = valueEditor({ id: 'key', label: 'Key', placeholder: 'Key text (templates such as order-{{i}} work)', onSubmit: send, singleLine: true });
+const keyEditor: ValueEditor = valueEditor({ id: 'key', label: 'Key', placeholder: 'Key text (templates: order-{{i}})', onSubmit: send, singleLine: true });
 const valueEdit: ValueEditor = valueEditor({ id: 'value', label: 'Value', placeholder: 'Value: text or JSON. Templates: {{i}} {{uuid}} {{timestamp}} {{random.int(1,100)}}…', onSubmit: send });
 const editors: Record<AvroRole, ValueEditor> = { key: keyEditor, value: valueEdit };
 

@@ -217,7 +217,8 @@ export function combobox(options: { id: string; label: string; placeholder?: str
     ...control,
     setItems(next) {
       items = next;
-      if (!list.hidden) render(false);
+      // The list may arrive while the user is already typing: show it then.
+      if (!list.hidden || (input.ownerDocument.activeElement === input && input.value)) open();
     },
   };
 }
