@@ -125,6 +125,8 @@ export function describeReport(e: ReportEntry): { label: string; description: st
   const r = e.report;
   const where = r.partition >= 0 ? `${r.topic} [${r.partition}]` : r.topic;
   const time = new Date(r.timestamp).toISOString();
+  // The line shows the time of day (the date is in the tooltip): a list of reports is read by seconds.
+  const clock = `${time.slice(11, 23)}Z`;
   const state = reportState(e);
   const latency = `${r.latencyMs} ms`;
   switch (state) {
@@ -142,7 +144,7 @@ export function describeReport(e: ReportEntry): { label: string; description: st
             : e.run.transactionOutcome === 'committed'
               ? 'delivered (transaction committed)'
               : 'delivered';
-      return { label, description: `${what} · ${type} ${time} · ${latency}`, detail: `Record #${r.seq}: ${what}.\n${where} offset ${offset}\n${type} ${time}\nLatency ${latency}${e.run.with.transactionalId ? `\nTransaction ${e.run.with.transactionalId}` : ''}` };
+      return { label, description: `${what} · ${type} ${clock} · ${latency}`, detail: `Record #${r.seq}: ${what}.\n${where} offset ${offset}\n${type} ${time}\nLatency ${latency}${e.run.with.transactionalId ? `\nTransaction ${e.run.with.transactionalId}` : ''}` };
     }
     case 'unacknowledged':
       return { label: `${where}`, description: `sent with acks=0 · no offset (the broker does not answer acks=0) · ${latency}`, detail: `Record #${r.seq} was written to the socket with acks=0: the broker answers nothing, so there is no offset and a broker-side failure goes unseen.` };
