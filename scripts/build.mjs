@@ -41,6 +41,8 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'esm',
+    // A webview's own stylesheet may pull in the codicon font (emitted beside the bundle).
+    loader: { '.ttf': 'file' },
     sourcemap: !production,
     minify: production,
   },

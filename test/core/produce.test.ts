@@ -7,7 +7,7 @@ import { KafkaClient } from '../../src/core/kafka/client';
 import { KafkaWorkbenchError } from '../../src/core/kafka/errors';
 import { DEFAULT_PRODUCER_SETTINGS, RecordProducer, type ProducerSettings } from '../../src/core/kafka/producer';
 import { createTopic } from '../../src/core/kafka/topics';
-import { produce, requestReply, type ProduceSpec, type RecordReport } from '../../src/core/produce/produceService';
+import { parseRecordTimestamp, produce, requestReply, type ProduceSpec, type RecordReport } from '../../src/core/produce/produceService';
 import { parseRecordFile } from '../../src/core/produce/recordFile';
 import { kcatRead, pythonPartitions, pythonResponder } from '../support/produceTools';
 import { testBroker, testClasspath, type BrokerInfo } from '../support/testBroker';
@@ -228,6 +228,40 @@ describe('Produce (core) against the real broker', function () {
     const read = await kcatRead(broker.bootstrap, topic);
     const byValue = read.map((r) => `${r.partition}|${r.key}|${r.value}|${r.headers}`).sort();
     assert.deepEqual(byValue, ['0||42|', '0||just a value|', '0|a|{"x":1}|h=1', '0|c||', '1|b|plain|'].sort());
+  });
+
+  it('CreateTime from the form (ISO-8601 or epoch ms) and per record from a file: kcat -f %T shows those timestamps; a LogAppendTime topic refuses them, saying why', async () => {
+    assert.deepEqual(parseRecordTimestamp('2024-05-01T12:00:00Z'), { ok: true, epochMs: '1714564800000' });
+    assert.deepEqual(parseRecordTimestamp('2024-05-01T14:00:00.250+02:00'), { ok: true, epochMs: '1714564800250' });
+    assert.equal(parseRecordTimestamp('yesterday').ok, false);
+    const topic = await newTopic(1);
+    const form = await produce(client, spec(topic, { count: 2, timestamp: '2024-05-01T12:00:00Z' }));
+    assert.deepEqual(form.reports.map((r) => r.timestamp), [1714564800000, 1714564800000]);
+    // The record-file format's `timestamp` (epoch ms as text, or ISO-8601) travels per record.
+    const records = [{ value: 'a', timestamp: '1700000000000' }, { value: 'b', timestamp: '2023-11-14T22:13:21Z' }, { value: 'c' }] as unknown as ProduceSpec['records'];
+    const before = Date.now();
+    await produce(client, spec(topic, { records }));
+    const read = await kcatRead(broker.bootstrap, topic);
+    assert.deepEqual(read.slice(0, 4).map((r) => r.timestamp), [1714564800000, 1714564800000, 1700000000000, 1700000001000]);
+    assert.ok(read[4].timestamp >= before, 'a record without a timestamp gets the send time');
+    const logAppend = await newTopic(1, [{ name: 'message.timestamp.type', value: 'LogAppendTime' }]);
+    await rejects(produce(client, spec(logAppend, { timestamp: '1700000000000' })), 'invalid-input', /uses LogAppendTime \(message\.timestamp\.type\): the broker would replace it/);
+    assert.equal((await kcatRead(broker.bootstrap, logAppend)).length, 0, 'nothing sent');
+  });
+
+  it('logs stay quiet and honest: no "switched default partitioner" warning, and a transactional, idempotent produce logs no error', async () => {
+    const lines: { level: string; line: string }[] = [];
+    const capture = (level: string) => (line: string) => lines.push({ level, line });
+    const logged = await KafkaClient.create(profile(broker.bootstrap), {}, { timeoutMs: 15_000, logger: { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') } });
+    try {
+      const topic = await newTopic(2);
+      const outcome = await produce(logged, spec(topic, { count: 3, key: 'k{{i}}', partitionMode: 'default', transaction: 'commit', settings: { ...DEFAULT_PRODUCER_SETTINGS, idempotent: true } }));
+      assert.equal(outcome.transactionOutcome, 'committed');
+    } finally {
+      await logged.close();
+    }
+    const noisy = lines.filter((l) => l.level === 'error' || (l.level === 'warn' && /partitioner/i.test(l.line)));
+    assert.deepEqual(noisy, [], 'nothing at error, no partitioner warning');
   });
 
   it('cancel stops a bulk send; every record is reported delivered or cancelled', async () => {

@@ -4,7 +4,11 @@ import * as vscode from 'vscode';
 import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/topics';
 import type { ProduceCommandResult, ProduceCommandSpec } from '../../src/host/produce/produceRunner';
-import { kcatRead } from '../support/produceTools';
+import { parseRecordFile } from '../../src/core/produce/recordFile';
+import { DeliveryReportStore, describeReport, viewerOptionsFor } from '../../src/host/produce/deliveryReports';
+import { defaultFormValues } from '../../src/host/produce/produceForm';
+import { recordFileLines } from '../../src/host/produce/saveAs';
+import { kcatRead, pythonPartitions } from '../support/produceTools';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 import { plainClient } from '../support/plainClient';
 
@@ -59,6 +63,24 @@ describe('Produce Message command in the real extension host', function () {
     const read = await kcatRead(broker.bootstrap, topic);
     assert.equal(read.length, 1);
     assert.deepEqual(read[0], { partition: report.partition, offset: Number(report.offset), key: 'customer-7', value: '{"total": 42}', headers: 'origin=extension-test', timestamp: report.timestamp });
+  });
+
+  it('default partitioning is the Java client\'s: one key sent 20 times lands on the one partition Java murmur2 (python3-kafka) picks; records without a key spread', async () => {
+    const topic = await newTopic(6);
+    const key = 'customer-42';
+    const [javaPartition] = await pythonPartitions([key], 6);
+    const partitions = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      const result = await produceCmd({ topic, key, value: `v${i}` });
+      assert.equal(result.ok, true, JSON.stringify(result));
+      if (result.ok) partitions.add(result.reports[0].partition);
+    }
+    assert.deepEqual([...partitions], [javaPartition]);
+    const unkeyed = await produceCmd({ topic, value: 'spread-{{i}}', count: 12 });
+    assert.ok(unkeyed.ok);
+    if (unkeyed.ok) assert.equal(new Set(unkeyed.reports.map((r) => r.partition)).size, 6, 'no key: every partition gets records');
+    const read = await kcatRead(broker.bootstrap, topic);
+    assert.deepEqual([...new Set(read.filter((r) => r.key === key).map((r) => r.partition))], [javaPartition], 'kcat finds the keyed records there');
   });
 
   it('compresses with lz4 and zstd from the bundled extension (zstd\'s WebAssembly is found beside the bundle); kcat reads them', async () => {
@@ -144,6 +166,42 @@ describe('Produce Message command in the real extension host', function () {
       assert.equal(rr.reply?.ok, false);
       if (rr.reply && !rr.reply.ok) assert.match(rr.reply.message, new RegExp(`No reply on "${replies}" with kafka_correlationId=[0-9a-f-]{36} within 1500 ms`));
     }
+  });
+
+  it('delivery reports: an aborted transaction\'s records say "written, then aborted" and open read_uncommitted; committed Avro ones open read_committed with the writer schema', async () => {
+    const topic = await newTopic(1);
+    const result = await produceCmd({ topic, value: 'tx-{{i}}', count: 2, transaction: 'abort' });
+    assert.ok(result.ok && result.transactionOutcome === 'aborted', JSON.stringify(result));
+    const store = new DeliveryReportStore();
+    const run = store.startRun({ connection: CONNECTION, keyFormat: 'none', valueFormat: 'avro', avro: { schemaFile: 'schemas/contact.avsc', encoding: 'raw' }, transactional: true });
+    if (result.ok) for (const r of result.reports) store.add(run, r);
+    assert.match(describeReport(store.reports(CONNECTION)[0]).description, /written in an open transaction/);
+    store.endRun(run, 'aborted');
+    const [newest] = store.reports(CONNECTION);
+    assert.match(describeReport(newest).description, /^written, then aborted — invisible to read_committed consumers/);
+    assert.equal(store.reports(CONNECTION, 'aborted').length, 2);
+    assert.equal(store.reports(CONNECTION, 'delivered').length, 0, 'aborted records are not "delivered"');
+    assert.deepEqual(viewerOptionsFor(newest), {
+      connectionName: CONNECTION, topic, partitions: [0], start: { kind: 'offset', offset: '1' },
+      keyFormat: 'string', valueFormat: 'avro', avro: { writerSchemaFile: 'schemas/contact.avsc' }, keyAvro: undefined, isolation: 'read_uncommitted',
+    });
+    run.transactionOutcome = 'committed';
+    assert.equal(viewerOptionsFor(newest)?.isolation, 'read_committed');
+    store.dispose();
+  });
+
+  // The timestamps in the file are sent once the record-file reader (recordFile.ts, another stream's) keeps its `timestamp`.
+  it('"Save as…" writes JSON Lines that the record-file reader sends back as the same keys, values and headers', async () => {
+    const topic = await newTopic(2);
+    const values = { ...defaultFormValues(CONNECTION), topic, key: 'k{{i}}', valueFormat: 'json' as const, value: '{"n": {{i}}}', count: '3', headers: [{ name: 'h', value: 'v{{i}}' }], timestamp: '2024-05-01T12:00:00Z' };
+    const lines = recordFileLines(values);
+    assert.ok(lines.ok, JSON.stringify(lines));
+    if (!lines.ok) return;
+    assert.equal(lines.lines[1], '{"key":"k1","value":{"n":1},"headers":{"h":"v1"},"timestamp":"1714564800000"}');
+    const result = await produceCmd({ topic, records: parseRecordFile(lines.lines.join('\n')) });
+    assert.ok(result.ok, JSON.stringify(result));
+    const read = (await kcatRead(broker.bootstrap, topic)).sort((a, b) => a.key.localeCompare(b.key));
+    assert.deepEqual(read.map((r) => [r.key, r.value, r.headers]), [0, 1, 2].map((i) => [`k${i}`, `{"n":${i}}`, `h=v${i}`]));
   });
 
   it('"Produce similar" (a record with key, value and a header list) and a tree node open the pre-filled form instead of sending', async () => {

@@ -94,12 +94,17 @@ async function kafkaConfig(profile: ConnectionProfile, secrets: ConnectionSecret
       ({ namespace, level, log }: LogEntry) => {
         const { message, broker } = log;
         const line = `[kafkajs ${namespace}] ${message}${broker ? ` (${broker})` : ''}`;
-        if (level === logLevel.ERROR) logger.error(line);
+        // kafkajs logs a coordinator that is still starting (or has moved) as an error on every
+        // retry, although it retries and normally succeeds: those are debug, real errors stay errors.
+        if (level === logLevel.ERROR && EXPECTED_RETRY.test(`${message} ${String(log.error ?? '')}`)) logger.debug(line);
+        else if (level === logLevel.ERROR) logger.error(line);
         else if (level === logLevel.WARN) logger.warn(line);
         else logger.debug(line);
       },
   };
 }
+
+const EXPECTED_RETRY = /^Response (InitProducerId|FindCoordinator|GroupCoordinator|AddPartitionsToTxn|AddOffsetsToTxn|EndTxn|JoinGroup|SyncGroup|Heartbeat|OffsetCommit|OffsetFetch)\b.*(coordinator is not available|not the correct coordinator|coordinator is loading|COORDINATOR_(NOT_AVAILABLE|LOAD_IN_PROGRESS)|NOT_COORDINATOR)/is;
 
 /** Kafka's error name (e.g. UNKNOWN_TOPIC_OR_PARTITION) from a kafkajs error, looking through its wrappers. */
 export function kafkaErrorType(error: unknown): string | undefined {

@@ -7,7 +7,7 @@
  * gathered or `lingerMs` has passed, with at most `maxInFlightRequests` requests outstanding.
  */
 import { randomUUID } from 'node:crypto';
-import { CompressionTypes, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
 import type { KafkaClient } from './client';
 // Registers the snappy, lz4 and zstd codecs with kafkajs.
 import './codecs';
@@ -217,6 +217,8 @@ export interface TopicInfo {
   partitions: number;
   /** The topic's max.message.bytes: the largest record batch the broker accepts. */
   maxMessageBytes: number;
+  /** The topic's message.timestamp.type: with LogAppendTime the broker replaces every CreateTime. */
+  timestampType: 'CreateTime' | 'LogAppendTime';
 }
 
 /** Partition count and size limit of a topic; fails with reason 'unknown-topic' when it does not exist. */
@@ -233,14 +235,17 @@ export async function describeTopicForProduce(client: KafkaClient, topic: string
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     const partitions = meta.topics[0]?.partitions.length ?? 0;
     let maxMessageBytes = 1_048_588;
+    let timestampType: TopicInfo['timestampType'] = 'CreateTime';
     try {
-      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2 /* TOPIC */, name: topic, configNames: ['max.message.bytes'] }] });
-      const entry = configs.resources[0]?.configEntries.find((c) => c.configName === 'max.message.bytes');
+      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2 /* TOPIC */, name: topic, configNames: ['max.message.bytes', 'message.timestamp.type'] }] });
+      const entries = configs.resources[0]?.configEntries ?? [];
+      const entry = entries.find((c) => c.configName === 'max.message.bytes');
       if (entry && Number(entry.configValue) > 0) maxMessageBytes = Number(entry.configValue);
+      if (entries.find((c) => c.configName === 'message.timestamp.type')?.configValue === 'LogAppendTime') timestampType = 'LogAppendTime';
     } catch {
-      // Without DescribeConfigs rights the broker's default is assumed; the broker still enforces the real one.
+      // Without DescribeConfigs rights the broker's defaults are assumed; the broker still enforces the real ones.
     }
-    return { name: topic, partitions, maxMessageBytes };
+    return { name: topic, partitions, maxMessageBytes, timestampType };
   });
 }
 
@@ -316,6 +321,9 @@ export class RecordProducer {
     if (problems.length > 0) throw new KafkaWorkbenchError(problems.map((p) => p.message).join(' '), 'invalid-input');
     const producer = client.kafkajs.producer({
       allowAutoTopicCreation: false,
+      // Every record arrives with its partition chosen (partitioner.ts), so kafkajs' partitioner
+      // never runs; naming one explicitly stops its "switched default partitioner" warning.
+      createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: settings.idempotent,
       maxInFlightRequests: settings.maxInFlightRequests,
       transactionalId: options.transactionalId,

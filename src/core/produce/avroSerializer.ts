@@ -55,7 +55,7 @@ export function avroSerializer(options: SerializerOptions): Serializer {
   };
 }
 
-registerSerializer('avro', avroSerializer);
+registerSerializer('avro', avroSerializer, { label: 'Avro', json: true });
 
 export interface WireSchemaOptions {
   registry: SchemaRegistryClient;

@@ -27,7 +27,12 @@ import { SerializationError, serializerFor, type KeyFormat, type Serializer, typ
 // Registers the 'avro' format with the serializers.
 import './avroSerializer';
 
-export type PartitionMode = 'any' | 'key-hash' | 'explicit';
+/**
+ * 'default' is the Java client's (and Spring's, and librdkafka's consistent_random): the key's
+ * murmur2 hash when the record has a key, otherwise spread over the partitions. 'any' spreads even
+ * keyed records; 'key-hash' refuses a record without a key.
+ */
+export type PartitionMode = 'default' | 'any' | 'key-hash' | 'explicit';
 export type SendStyle = 'fire-and-forget' | 'synchronous' | 'asynchronous';
 
 export interface ProduceSpec {
@@ -56,6 +61,23 @@ export interface ProduceSpec {
   sendStyle: SendStyle;
   /** Send all records in one transaction, then commit or abort it. */
   transaction?: 'commit' | 'abort';
+  /** Every record's CreateTime, epoch ms as text (see {@link parseRecordTimestamp}); now when absent. */
+  timestamp?: string;
+}
+
+/**
+ * A CreateTime typed by the user: epoch milliseconds, or an ISO-8601 date-time
+ * (`2024-05-01T12:00:00Z`, `2024-05-01T12:00:00.123+02:00`; a time without an offset is UTC).
+ * Returns the epoch ms as text, or a message saying what is accepted.
+ */
+export function parseRecordTimestamp(text: string): { ok: true; epochMs: string } | { ok: false; message: string } {
+  const t = text.trim();
+  const bad = { ok: false as const, message: `"${t}" is not a timestamp: use epoch milliseconds (1714564800000) or ISO-8601 (2024-05-01T12:00:00Z).` };
+  if (/^\d{1,15}$/.test(t)) return { ok: true, epochMs: String(Number(t)) };
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(t)) return bad;
+  const iso = t.replace(' ', 'T');
+  const ms = Date.parse(/T/.test(iso) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(iso) ? `${iso}Z` : iso);
+  return Number.isFinite(ms) && ms >= 0 ? { ok: true, epochMs: String(ms) } : bad;
 }
 
 /** A report with the record's place in the run and what it carried, for the delivery log. */
@@ -108,7 +130,7 @@ export interface ProduceHooks {
 
 interface RecordSource {
   total: number;
-  at(i: number): { key: string | null; value: string | null; headers?: Record<string, string>; partition?: number };
+  at(i: number): { key: string | null; value: string | null; headers?: Record<string, string>; partition?: number; timestamp?: string };
 }
 
 export interface PreparedProduce {
@@ -132,6 +154,7 @@ function templateSource(spec: ProduceSpec, compile: (s: string) => CompiledTempl
       key: key ? key.render(i) : null,
       value: value ? value.render(i) : null,
       headers: headers.length === 0 ? undefined : (constantHeaders ?? Object.fromEntries(headers.map(([k, t]) => [k, t.render(i)]))),
+      timestamp: spec.timestamp,
     }),
   };
 }
@@ -139,7 +162,15 @@ function templateSource(spec: ProduceSpec, compile: (s: string) => CompiledTempl
 function sourceOf(spec: ProduceSpec): RecordSource {
   if (spec.records) {
     const records = spec.records;
-    return { total: records.length, at: (i) => ({ key: records[i].key ?? null, value: records[i].value, headers: records[i].headers, partition: records[i].partition }) };
+    // A file record's own `timestamp` (the record-file format's, epoch ms or ISO-8601) wins over the form's.
+    const timestampOf = (i: number) => (records[i] as { timestamp?: string | number }).timestamp ?? spec.timestamp;
+    return {
+      total: records.length,
+      at: (i) => {
+        const t = timestampOf(i);
+        return { key: records[i].key ?? null, value: records[i].value, headers: records[i].headers, partition: records[i].partition, timestamp: t === undefined ? undefined : String(t) };
+      },
+    };
   }
   return templateSource(spec, (s) => {
     try {
@@ -192,7 +223,21 @@ class RecordBuilder {
     }
     const partition = this.partitionOf(key, input.partition);
     if (typeof partition !== 'number') return partition;
-    const record: OutgoingRecord = { topic: this.topic.name, partition, key, value, headers: input.headers };
+    let timestamp: number | undefined;
+    if (input.timestamp !== undefined) {
+      if (this.topic.timestampType === 'LogAppendTime') {
+        return {
+          name: 'TIMESTAMP_IGNORED',
+          message: `Record ${seq} has a timestamp, but topic "${this.topic.name}" uses LogAppendTime (message.timestamp.type): the broker would replace it with its own clock. Not sent.`,
+          hint: 'Remove the timestamp, or set the topic\'s message.timestamp.type to CreateTime.',
+          mayBeWritten: false,
+        };
+      }
+      const parsed = parseRecordTimestamp(input.timestamp);
+      if (!parsed.ok) return { name: 'INVALID_TIMESTAMP', message: `Record ${seq}: ${parsed.message} Not sent.`, hint: 'Fix the timestamp.', mayBeWritten: false };
+      timestamp = Number(parsed.epochMs);
+    }
+    const record: OutgoingRecord = { topic: this.topic.name, partition, key, value, headers: input.headers, timestamp };
     const size = recordSize(record);
     if (size > this.topic.maxMessageBytes) {
       return {
@@ -228,6 +273,7 @@ class RecordBuilder {
       }
       return explicit;
     }
+    if (this.spec.partitionMode === 'default' && key !== null) return partitionForKey(key, n);
     if (this.spec.partitionMode === 'key-hash') {
       if (key === null) {
         return { name: 'KEY_REQUIRED', message: 'Partition by key hash needs a key; this record has none. Not sent.', hint: 'Enter a key, or choose partition "any".', mayBeWritten: false };
@@ -257,7 +303,7 @@ export async function prepareProduce(client: KafkaClient, spec: ProduceSpec): Pr
     throw new KafkaWorkbenchError(`The record count must be a whole number from 1 to 100,000,000 (got ${spec.count}).`, 'invalid-input');
   }
   if (spec.partitionMode === 'explicit' && spec.partition === undefined) {
-    throw new KafkaWorkbenchError('Enter the partition number, or choose "any" or "by key hash".', 'invalid-input');
+    throw new KafkaWorkbenchError('Enter the partition number, or choose "Default" (key hash, otherwise spread).', 'invalid-input');
   }
   const source = sourceOf(spec);
   if (source.total === 0) throw new KafkaWorkbenchError('There are no records to send.', 'invalid-input');
@@ -282,7 +328,7 @@ export async function prepareProduce(client: KafkaClient, spec: ProduceSpec): Pr
     topic,
     total: source.total,
     notes,
-    firstPartition: spec.partitionMode === 'any' && source.at(0).partition === undefined ? 'any' : first.partition,
+    firstPartition: (spec.partitionMode === 'any' || (spec.partitionMode === 'default' && first.key === null)) && source.at(0).partition === undefined ? 'any' : first.partition,
   };
 }
 

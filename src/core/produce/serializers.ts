@@ -5,7 +5,8 @@ import { JsonSyntaxError, parseLocatedJson } from '../json/locatedJson';
  * its factory for 'avro' from avroSerializer.ts (the form lists the formats it is given).
  */
 
-export type KeyFormat = 'none' | 'string' | 'json' | 'avro';
+// Other formats (Protobuf, JSON Schema...) register under their own names.
+export type KeyFormat = 'none' | 'string' | 'json' | 'avro' | (string & {});
 export type ValueFormat = KeyFormat;
 
 export class SerializationError extends Error {
@@ -58,14 +59,38 @@ const factories = new Map<string, Factory>([
   ['json', () => json],
 ]);
 
-/** For the Avro issue: makes a format available to {@link serializerFor}. */
-export function registerSerializer(format: KeyFormat | ValueFormat, factory: Factory): void {
+/** How the form offers a format: its name, and whether its text is JSON (highlighting, checks, completion). */
+export interface FormatInfo {
+  format: string;
+  label: string;
+  json: boolean;
+}
+
+const infos = new Map<string, Omit<FormatInfo, 'format'>>([
+  ['string', { label: 'String', json: false }],
+  ['json', { label: 'JSON', json: true }],
+]);
+
+/**
+ * Makes a format available to {@link serializerFor} and to the Produce form's format lists. Without
+ * `info` the form names it after the format and treats its text as JSON (as Avro, Protobuf and JSON
+ * Schema values are typed).
+ */
+export function registerSerializer(format: KeyFormat | ValueFormat, factory: Factory, info?: Omit<FormatInfo, 'format'>): void {
   factories.set(format, factory);
+  if (info) infos.set(format, info);
 }
 
 /** Formats that can be produced in this build. */
 export function availableFormats(): string[] {
   return [...factories.keys()];
+}
+
+/** Every format but 'none', as the form lists them. */
+export function formatInfos(): FormatInfo[] {
+  return availableFormats()
+    .filter((f) => f !== 'none')
+    .map((format) => ({ format, ...(infos.get(format) ?? { label: format === 'avro' ? 'Avro' : format.charAt(0).toUpperCase() + format.slice(1), json: true }) }));
 }
 
 export function serializerFor(format: KeyFormat | ValueFormat, options: SerializerOptions = {}): Serializer {

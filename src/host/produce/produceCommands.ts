@@ -3,6 +3,7 @@ import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { registerCommand } from '../commands';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { exampleAvroJson, loadAvroSchema, pickSchemaFile } from './avroValue';
+import { DeliveryReportStore, DeliveryReportsView } from './deliveryReports';
 import { formValuesFor } from './produceForm';
 import { ProducePanel } from './producePanel';
 import { isProduceCommandSpec, runProduceSpec, type ProduceCommandResult } from './produceRunner';
@@ -13,13 +14,18 @@ import { isProduceCommandSpec, runProduceSpec, type ProduceCommandResult } from 
  * full ProduceCommandSpec with `send: true`, which sends without the form and returns the reports.
  */
 export function registerProduceCommands(extensionUri: vscode.Uri, manager: ConnectionManager): vscode.Disposable[] {
+  const store = new DeliveryReportStore();
+  const view = new DeliveryReportsView(store);
+  const reports = { store, view };
   return [
+    store,
+    view,
     registerCommand('kafkaWorkbench.produceMessage', 'Produce Message', async (arg?: unknown): Promise<ProduceCommandResult | undefined> => {
-      if (isProduceCommandSpec(arg)) return runProduceSpec(manager, arg);
+      if (isProduceCommandSpec(arg)) return runProduceSpec(manager, arg, store);
       const profiles = manager.profiles();
       if (profiles.length === 0) throw new KafkaWorkbenchError('There is no Kafka connection yet: add one with "Kafka: Add Connection" first.', 'invalid-input');
       const fallback = manager.activeConnection() ?? (profiles.length === 1 ? profiles[0].name : '');
-      ProducePanel.show(extensionUri, manager, formValuesFor(arg, fallback));
+      ProducePanel.show(extensionUri, manager, reports, formValuesFor(arg, fallback));
       return undefined;
     }),
     // From an .avsc's editor title or explorer menu: the form with Avro selected and that schema,
@@ -38,7 +44,7 @@ export function registerProduceCommands(extensionUri: vscode.Uri, manager: Conne
       // A broken schema still opens the form: the check beside the value says what is wrong.
       const loaded = await loadAvroSchema(manager, connection, { schemaFile: file.fsPath }).catch(() => undefined);
       if (loaded) values.value = exampleAvroJson(loaded.schema);
-      ProducePanel.show(extensionUri, manager, values);
+      ProducePanel.show(extensionUri, manager, reports, values);
     }),
   ];
 }

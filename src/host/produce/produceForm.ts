@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { checkProducerSettings, DEFAULT_PRODUCER_SETTINGS, type Acks, type Compression, type ProducerSettings } from '../../core/kafka/producer';
-import type { ProduceSpec } from '../../core/produce/produceService';
+import { parseRecordTimestamp, type ProduceSpec } from '../../core/produce/produceService';
 import { parseRecordFile, RecordFileError } from '../../core/produce/recordFile';
 import type { FieldErrors, ProduceFormValues } from '../../../webview/src/produce/protocol';
 import { topicTargetOf } from '../explorer/targets';
@@ -46,7 +46,7 @@ export function defaultFormValues(connection = ''): ProduceFormValues {
     keyAvroStrategy: 'TopicNameStrategy',
     keyAvroAutoRegister: true,
     headers: [],
-    partitionMode: 'any',
+    partitionMode: 'default',
     partition: '0',
     source: 'template',
     count: '1',
@@ -63,6 +63,7 @@ export function defaultFormValues(connection = ''): ProduceFormValues {
     retries: String(s.retries),
     replyTopic: '',
     replyTimeoutMs: '10000',
+    timestamp: '',
   };
 }
 
@@ -198,6 +199,12 @@ export async function specFromForm(v: ProduceFormValues): Promise<FormSpec> {
     if (count !== undefined && count !== 1) errors.count = 'Request/reply sends one record: set the count to 1.';
     if (v.sendStyle === 'fire-and-forget') errors.sendStyle = 'Request/reply waits for the answer: pick synchronous or asynchronous.';
   }
+  let timestamp: string | undefined;
+  if (v.timestamp.trim()) {
+    const parsed = parseRecordTimestamp(v.timestamp);
+    if (parsed.ok) timestamp = parsed.epochMs;
+    else errors.timestamp = parsed.message;
+  }
   if (v.transaction !== 'none' && settings.acks !== 'all') errors.acks = 'A transaction needs acks=all.';
   if (v.transaction !== 'none' && v.sendStyle === 'fire-and-forget') errors.sendStyle = 'A transaction waits for every answer before it commits: pick synchronous or asynchronous.';
   if (Object.keys(errors).length > 0) return { errors };
@@ -219,6 +226,7 @@ export async function specFromForm(v: ProduceFormValues): Promise<FormSpec> {
       settings,
       sendStyle: v.sendStyle,
       transaction: v.transaction === 'none' ? undefined : v.transaction,
+      timestamp,
     },
   };
 }

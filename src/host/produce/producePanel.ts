@@ -4,36 +4,33 @@ import { createTopic } from '../../core/kafka/topics';
 import { listTopicInfos, validateTopicName } from '../../core/kafka/topics';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { prepareProduce, previewKeyPartition, requestReply, runProduce, type ProduceOutcome, type RecordReport } from '../../core/produce/produceService';
-import { availableFormats } from '../../core/produce/serializers';
-import type { ProduceFormValues, ProduceMessage, ProduceRequest, ReportView, RunSummary, ValueFormatChoice } from '../../../webview/src/produce/protocol';
+import { formatInfos } from '../../core/produce/serializers';
+import type { ProduceFormValues, ProduceMessage, ProduceRequest, RunSummary } from '../../../webview/src/produce/protocol';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { log } from '../log';
 import { webviewHtml, webviewRoots } from '../webviews/webviewHtml';
-import { AvroChoiceError, avroChoiceFromForm, checkAvroValue, pickSchemaFile, withAvroSchemas } from './avroValue';
+import { AvroChoiceError, avroChoiceFromForm, pickSchemaFile, withAvroSchemas } from './avroValue';
+import type { DeliveryReportStore, DeliveryReportsView, ProducedWith, ReportRun } from './deliveryReports';
+import { saveFormAs } from './saveAs';
+import { checkFormValue } from './valueCheck';
 import { settingsFromForm, specFromForm } from './produceForm';
 import { connectedClient, describeOutcome, logUnawaitedFailure } from './produceRunner';
 
-/** Rows the host keeps for a hidden panel; older ones are dropped (the summary still counts them). */
-const MAX_PENDING_REPORTS = 500;
-const REPORT_FLUSH_MS = 150;
+/** Which collapsible sections of the form are open: the next form opens the same ones. */
+let sectionsOpen: Record<string, boolean> = {};
 
-export function reportView(runId: number, r: RecordReport): ReportView {
-  return {
-    runId,
-    seq: r.seq,
-    status: r.status,
-    topic: r.topic,
-    partition: r.partition,
-    offset: r.status === 'delivered' ? r.offset : undefined,
-    timestamp: r.timestamp,
-    timestampType: r.status === 'delivered' ? r.timestampType : undefined,
-    latencyMs: r.latencyMs,
-    key: r.key,
-    value: r.value,
-    errorName: r.status === 'failed' ? r.error.name : undefined,
-    errorMessage: r.status === 'failed' ? r.error.message : undefined,
-    hint: r.status === 'failed' ? r.error.hint : undefined,
-  };
+function spreadText(partitions: number): string {
+  return partitions === 1 ? 'The topic has one partition: partition 0.' : `No key: spread round-robin over ${partitions} partitions.`;
+}
+
+/** Where the key lands with the Java partitioner, said before sending ("Default" and "By key hash"). */
+function keyPartitionText(values: ProduceFormValues, partitions: number): string {
+  const hashing = `(murmur2, as a Java or Spring producer would choose)`;
+  if (values.keyFormat === 'avro') return `The Avro-encoded key is hashed when sent ${hashing} over ${partitions} partitions.`;
+  const p = values.keyFormat === 'none' ? undefined : previewKeyPartition(values.keyFormat, values.key, partitions);
+  if (p === undefined) return values.partitionMode === 'key-hash' ? 'Partition by key hash needs a key.' : spreadText(partitions);
+  if (values.key.includes('{{')) return `The key is a template: each record's key is hashed ${hashing} over ${partitions} partitions.`;
+  return `Key "${values.key}" → partition ${p} of ${partitions} ${hashing}.`;
 }
 
 function summaryOf(runId: number, o: ProduceOutcome): RunSummary {
@@ -42,8 +39,8 @@ function summaryOf(runId: number, o: ProduceOutcome): RunSummary {
 }
 
 /**
- * The Produce Message panel: the form, progress of the current run, and the delivery log. One
- * panel; opening it again pre-fills it.
+ * The Produce Message panel: the form and the current run's progress; every record's report goes
+ * to the Delivery Reports view. One panel; opening it again pre-fills it.
  */
 export class ProducePanel {
   private static current: ProducePanel | undefined;
@@ -51,16 +48,14 @@ export class ProducePanel {
   private pendingPrefill: ProduceFormValues | undefined;
   private nextRunId = 1;
   private readonly runs = new Map<number, AbortController>();
-  private pendingReports: ReportView[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
 
-  static show(extensionUri: vscode.Uri, manager: ConnectionManager, values: ProduceFormValues): ProducePanel {
+  static show(extensionUri: vscode.Uri, manager: ConnectionManager, reports: { store: DeliveryReportStore; view: DeliveryReportsView }, values: ProduceFormValues): ProducePanel {
     if (ProducePanel.current) {
       ProducePanel.current.panel.reveal();
       ProducePanel.current.prefill(values);
       return ProducePanel.current;
     }
-    ProducePanel.current = new ProducePanel(extensionUri, manager, values);
+    ProducePanel.current = new ProducePanel(extensionUri, manager, reports, values);
     return ProducePanel.current;
   }
 
@@ -69,6 +64,7 @@ export class ProducePanel {
   private constructor(
     extensionUri: vscode.Uri,
     private readonly manager: ConnectionManager,
+    private readonly reports: { store: DeliveryReportStore; view: DeliveryReportsView },
     private initial: ProduceFormValues,
   ) {
     this.panel = vscode.window.createWebviewPanel('kafkaWorkbench.produce', 'Produce Message', vscode.ViewColumn.Active, {
@@ -78,14 +74,9 @@ export class ProducePanel {
     });
     this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, 'produce', 'Produce Message');
     const sub = this.panel.webview.onDidReceiveMessage((m: ProduceRequest) => void this.onMessage(m).catch((e: unknown) => log().error(`produce panel: ${String(e)}`)));
-    const vis = this.panel.onDidChangeViewState(() => {
-      if (this.panel.visible) this.flushReports();
-    });
     this.panel.onDidDispose(() => {
       sub.dispose();
-      vis.dispose();
       for (const c of this.runs.values()) c.abort();
-      if (this.flushTimer) clearTimeout(this.flushTimer);
       ProducePanel.current = undefined;
     });
   }
@@ -110,8 +101,9 @@ export class ProducePanel {
           connections: this.manager.profiles().map((p) => p.name),
           values,
           compressions: availableCompressions(),
-          // Keys take the same formats (the form adds "No key").
-          valueFormats: availableFormats().filter((f) => f !== 'none') as ValueFormatChoice[],
+          // The host's registered serializers: a format registered later appears without a webview change.
+          formats: formatInfos().map((f) => ({ value: f.format, label: f.label, json: f.json })),
+          sections: sectionsOpen,
         });
         if (values.connection) await this.sendTopics(values.connection);
         break;
@@ -162,28 +154,22 @@ export class ProducePanel {
         this.post({ type: 'schemaPicked', requestId: m.requestId, role: m.role, path: file && vscode.workspace.asRelativePath(file) });
         break;
       }
-      case 'checkAvro': {
-        const result = await checkAvroValue(this.manager, m.values, m.role);
-        this.post({ type: 'avroCheck', requestId: m.requestId, role: m.role, ...result });
+      case 'checkValue': {
+        const result = await checkFormValue(this.manager, m.values, m.role);
+        this.post({ type: 'valueCheck', requestId: m.requestId, role: m.role, ...result });
         break;
       }
-      case 'openRecord':
-        await this.openRecord(m.topic, m.partition, m.offset);
+      case 'saveAs':
+        this.post({ type: 'saved', ...(await saveFormAs(m.values)) });
+        break;
+      case 'showReports':
+        await this.reports.view.reveal();
+        break;
+      case 'sections':
+        sectionsOpen = m.open;
         break;
     }
   }
-
-  private async openRecord(topic: string, partition: number, offset: string): Promise<void> {
-    const connectionName = this.lastConnection;
-    const commands = await vscode.commands.getCommands(true);
-    if (!commands.includes('kafkaWorkbench.consumeFromOffset')) {
-      void vscode.window.showInformationMessage(`The record is at ${topic} partition ${partition} offset ${offset}; the record viewer is not available in this build yet.`);
-      return;
-    }
-    await vscode.commands.executeCommand('kafkaWorkbench.consumeFromOffset', { connectionName, topic, partition, offset: Number(offset) });
-  }
-
-  private lastConnection = '';
 
   private async sendTopics(connection: string): Promise<void> {
     try {
@@ -221,23 +207,14 @@ export class ProducePanel {
       const topic = client ? (await listTopicInfos(client).catch(() => [])).find((t) => t.name === values.topic.trim()) : undefined;
       if (!client) text = 'Not connected yet: the partition is checked when you send.';
       else if (!topic) text = `Topic "${values.topic.trim()}" does not exist on "${values.connection}". Send offers to create it.`;
-      else if (values.partitionMode === 'key-hash') {
-        const p = values.keyFormat === 'none' || values.keyFormat === 'avro' ? undefined : previewKeyPartition(values.keyFormat, values.key, topic.partitions);
-        text =
-          values.keyFormat === 'avro'
-            ? `The Avro-encoded key is hashed when sent (murmur2, like the Java client) over ${topic.partitions} partitions.`
-            : p === undefined
-            ? 'Partition by key hash needs a key.'
-            : values.key.includes('{{')
-              ? `The key is a template: each record's key is hashed (murmur2, like the Java client) over ${topic.partitions} partitions.`
-              : `Key "${values.key}" → partition ${p} of ${topic.partitions} (murmur2, as a Java or Spring producer would choose).`;
-      } else if (values.partitionMode === 'explicit') {
+      else if (values.partitionMode === 'key-hash' || values.partitionMode === 'default') text = keyPartitionText(values, topic.partitions);
+      else if (values.partitionMode === 'explicit') {
         const n = Number(values.partition);
         text =
           Number.isInteger(n) && n >= 0 && n < topic.partitions
             ? `Partition ${n} of ${topic.partitions}.`
             : `Partition ${values.partition} does not exist: "${topic.name}" has ${topic.partitions} partition${topic.partitions === 1 ? '' : 's'} (${topic.partitions === 1 ? 'valid: 0' : `valid: 0 to ${topic.partitions - 1}`}).`;
-      } else text = topic.partitions === 1 ? 'Any partition: the topic has one, so partition 0.' : `Any partition: round-robin over ${topic.partitions} partitions.`;
+      } else text = spreadText(topic.partitions);
     }
     this.post({ type: 'preview', requestId, text, errors });
   }
@@ -249,7 +226,6 @@ export class ProducePanel {
       this.post({ type: 'rejected', requestId, message: 'Fix the fields marked above, then send again.', errors });
       return;
     }
-    this.lastConnection = values.connection;
     let prepared;
     let client;
     try {
@@ -271,10 +247,11 @@ export class ProducePanel {
     const controller = new AbortController();
     this.runs.set(runId, controller);
     this.post({ type: 'started', requestId, runId, total: prepared?.total ?? 1, notes: prepared?.notes ?? [] });
+    const run = this.reports.store.startRun(producedWith(values, spec.transaction !== undefined));
     const hooks = {
       signal: controller.signal,
       keepReports: 0,
-      onReport: (r: RecordReport) => this.queueReport(reportView(runId, r)),
+      onReport: (r: RecordReport) => this.reports.store.add(run, r),
       onProgress: (p: { total: number; handedOver: number; delivered: number; failed: number; recordsPerSecond: number; elapsedMs: number }) => {
         if (this.panel.visible) this.post({ type: 'progress', progress: { runId, ...p } });
       },
@@ -283,7 +260,7 @@ export class ProducePanel {
     try {
       if (replyTopic) {
         const { outcome, reply } = await requestReply(client, spec, { replyTopic, timeoutMs: replyTimeoutMs ?? 10_000 }, hooks);
-        this.finish(runId, outcome);
+        this.finish(runId, outcome, run);
         this.post(
           reply.ok
             ? { type: 'reply', runId, ok: true, text: `Reply after ${reply.waitedMs} ms on ${replyTopic} partition ${reply.reply.partition} offset ${reply.reply.offset} (correlation id ${reply.correlationId}).`, value: reply.reply.value ?? '', headers: reply.reply.headers }
@@ -291,35 +268,32 @@ export class ProducePanel {
         );
       } else {
         const outcome = await runProduce(client, prepared!, hooks);
-        this.finish(runId, outcome);
+        this.finish(runId, outcome, run);
       }
     } catch (e) {
-      this.flushReports();
+      this.reports.store.endRun(run);
       this.post({ type: 'rejected', requestId, message: (e as Error).message, errors: {} });
     } finally {
       this.runs.delete(runId);
     }
   }
 
-  private finish(runId: number, outcome: ProduceOutcome): void {
+  private finish(runId: number, outcome: ProduceOutcome, run: ReportRun): void {
     log().info(describeOutcome(outcome));
-    this.flushReports();
+    run.with.transactionalId = outcome.transactionalId;
+    this.reports.store.endRun(run, outcome.transactionOutcome);
     this.post({ type: 'done', summary: summaryOf(runId, outcome) });
   }
+}
 
-  private queueReport(report: ReportView): void {
-    this.pendingReports.push(report);
-    // Trimmed in chunks, not per report: a cancelled bulk send reports millions at once.
-    if (this.pendingReports.length >= 2 * MAX_PENDING_REPORTS) this.pendingReports.splice(0, this.pendingReports.length - MAX_PENDING_REPORTS);
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = undefined;
-      if (this.panel.visible) this.flushReports();
-    }, REPORT_FLUSH_MS);
-  }
-
-  private flushReports(): void {
-    if (this.pendingReports.length === 0) return;
-    this.post({ type: 'reports', reports: this.pendingReports.slice(-MAX_PENDING_REPORTS) });
-    this.pendingReports = [];
-  }
+/** The formats and schema sources of a form's send, for its delivery reports. */
+export function producedWith(values: ProduceFormValues, transactional: boolean): ProducedWith {
+  return {
+    connection: values.connection,
+    keyFormat: values.keyFormat,
+    valueFormat: values.valueFormat,
+    keyAvro: values.keyFormat === 'avro' ? avroChoiceFromForm(values, 'key') : undefined,
+    avro: values.valueFormat === 'avro' ? avroChoiceFromForm(values, 'value') : undefined,
+    transactional,
+  };
 }

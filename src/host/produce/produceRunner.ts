@@ -12,6 +12,7 @@ import type { ConnectionManager } from '../connections/connectionManager';
 import { showError } from '../commands';
 import { log } from '../log';
 import { withAvroSchemas, type AvroValueChoice } from './avroValue';
+import type { DeliveryReportStore } from './deliveryReports';
 
 /** A produce given in full: the command sends it without opening the form. */
 export interface ProduceCommandSpec {
@@ -37,6 +38,8 @@ export interface ProduceCommandSpec {
   transaction?: 'commit' | 'abort';
   replyTopic?: string;
   replyTimeoutMs?: number;
+  /** Every record's CreateTime: epoch ms or ISO-8601 (a record file's own timestamps win). */
+  timestamp?: string;
 }
 
 /** What the command returns: the outcome with every report, or why nothing was sent. */
@@ -77,9 +80,9 @@ export function logUnawaitedFailure(r: RecordReport): void {
  * Sends a full spec. A problem found before sending (unknown topic, bad partition, bad JSON...)
  * comes back as `{ ok: false, message }` and is also shown, so scripts can branch on it.
  */
-export async function runProduceSpec(manager: ConnectionManager, s: ProduceCommandSpec): Promise<ProduceCommandResult> {
+export async function runProduceSpec(manager: ConnectionManager, s: ProduceCommandSpec, reports?: DeliveryReportStore): Promise<ProduceCommandResult> {
   try {
-    return await sendSpec(manager, s);
+    return await sendSpec(manager, s, reports);
   } catch (e) {
     if (!(e instanceof KafkaWorkbenchError)) throw e;
     void showError(e, 'Produce Message');
@@ -87,31 +90,47 @@ export async function runProduceSpec(manager: ConnectionManager, s: ProduceComma
   }
 }
 
-async function sendSpec(manager: ConnectionManager, s: ProduceCommandSpec): Promise<ProduceCommandResult> {
+async function sendSpec(manager: ConnectionManager, s: ProduceCommandSpec, reports?: DeliveryReportStore): Promise<ProduceCommandResult> {
   const client = await connectedClient(manager, s.connectionName);
   const plain: ProduceSpec = {
     topic: s.topic,
-    keyFormat: s.keyFormat ?? (s.key === undefined || s.key === null ? 'none' : 'string'),
+    // A key given (or records from a file carrying keys) is a string key unless a format is named.
+    keyFormat: s.keyFormat ?? ((s.key !== undefined && s.key !== null) || s.records?.some((r) => r.key !== undefined && r.key !== null) ? 'string' : 'none'),
     valueFormat: s.valueFormat ?? (s.value === null ? 'none' : 'string'),
     key: s.key ?? undefined,
     value: s.value ?? '',
     headers: s.headers,
     count: s.count,
     records: s.records,
-    partitionMode: s.partitionMode ?? (s.partition !== undefined ? 'explicit' : 'any'),
+    partitionMode: s.partitionMode ?? (s.partition !== undefined ? 'explicit' : 'default'),
     partition: s.partition,
     settings: { ...DEFAULT_PRODUCER_SETTINGS, ...s.settings },
     sendStyle: s.sendStyle ?? 'synchronous',
     transaction: s.transaction,
+    timestamp: s.timestamp,
   };
   const spec = await withAvroSchemas(manager, client, s.connectionName, plain, { key: s.keyAvro, value: s.avro });
-  const hooks = { onUnawaitedFailure: logUnawaitedFailure };
-  if (s.replyTopic) {
-    const { outcome, reply } = await requestReply(client, spec, { replyTopic: s.replyTopic, timeoutMs: s.replyTimeoutMs ?? 10_000 }, hooks);
+  // Scripted sends are reported in the Delivery Reports view too, with the formats they used.
+  const run = reports?.startRun({ connection: s.connectionName, keyFormat: plain.keyFormat, valueFormat: plain.valueFormat, keyAvro: s.keyAvro, avro: s.avro, transactional: s.transaction !== undefined });
+  const hooks = { onUnawaitedFailure: logUnawaitedFailure, onReport: run && ((r: RecordReport) => reports?.add(run, r)) };
+  const finish = (outcome: ProduceOutcome) => {
     log().info(describeOutcome(outcome));
-    return { ...outcome, ok: true, reply };
+    if (run) {
+      run.with.transactionalId = outcome.transactionalId;
+      reports?.endRun(run, outcome.transactionOutcome);
+    }
+  };
+  try {
+    if (s.replyTopic) {
+      const { outcome, reply } = await requestReply(client, spec, { replyTopic: s.replyTopic, timeoutMs: s.replyTimeoutMs ?? 10_000 }, hooks);
+      finish(outcome);
+      return { ...outcome, ok: true, reply };
+    }
+    const outcome = await produce(client, spec, hooks);
+    finish(outcome);
+    return { ...outcome, ok: true };
+  } catch (e) {
+    if (run) reports?.endRun(run);
+    throw e;
   }
-  const outcome = await produce(client, spec, hooks);
-  log().info(describeOutcome(outcome));
-  return { ...outcome, ok: true };
 }

@@ -4,9 +4,25 @@
  * webview shows them as text only.
  */
 
-export type KeyFormatChoice = 'none' | 'string' | 'json' | 'avro';
-export type ValueFormatChoice = 'string' | 'json' | 'avro' | 'none';
-export type PartitionModeChoice = 'any' | 'key-hash' | 'explicit';
+// Formats come from the host's registered serializers, so a format added there (Protobuf, JSON
+// Schema...) reaches the form without a webview change: the known ones are named for type checks.
+export type KeyFormatChoice = 'none' | 'string' | 'json' | 'avro' | (string & {});
+export type ValueFormatChoice = KeyFormatChoice;
+
+/** One format the host can serialize: `json` when it is typed as JSON (highlighting, checks, completion). */
+export interface FormatChoice {
+  value: ValueFormatChoice;
+  label: string;
+  json: boolean;
+}
+
+/** A problem in the key or value text, 1-based like the host's checks; shown as a squiggle there. */
+export interface TextMark {
+  line: number;
+  column: number;
+  message: string;
+}
+export type PartitionModeChoice = 'default' | 'any' | 'key-hash' | 'explicit';
 export type SendStyleChoice = 'synchronous' | 'asynchronous' | 'fire-and-forget';
 export type AcksChoice = '0' | '1' | 'all';
 export type TransactionChoice = 'none' | 'commit' | 'abort';
@@ -63,6 +79,8 @@ export interface ProduceFormValues {
   /** Request/reply: empty for a plain send. */
   replyTopic: string;
   replyTimeoutMs: string;
+  /** CreateTime of every record: epoch ms or ISO-8601; empty for "now". */
+  timestamp: string;
 }
 
 export type FormField = keyof ProduceFormValues;
@@ -76,26 +94,6 @@ export function avroField<P extends AvroPart>(role: AvroRole, part: P): `avro${P
   return role === 'key' ? `keyAvro${part}` : `avro${part}`;
 }
 export type FieldErrors = Partial<Record<FormField, string>>;
-
-export type ReportStatus = 'delivered' | 'unacknowledged' | 'not-awaited' | 'failed';
-
-/** One row of the delivery log. */
-export interface ReportView {
-  runId: number;
-  seq: number;
-  status: ReportStatus;
-  topic: string;
-  partition: number;
-  offset?: string;
-  timestamp: number;
-  timestampType?: string;
-  latencyMs: number;
-  key: string | null;
-  value: string | null;
-  errorName?: string;
-  errorMessage?: string;
-  hint?: string;
-}
 
 export interface RunSummary {
   runId: number;
@@ -142,9 +140,14 @@ export type ProduceRequest =
   | { type: 'pickFile'; requestId: number }
   /** A workspace .avsc for an Avro key or value (the host shows a quick pick). */
   | { type: 'pickSchema'; requestId: number; role: AvroRole }
-  /** Check the Avro key or value against its schema (as the user types). */
-  | { type: 'checkAvro'; requestId: number; role: AvroRole; values: ProduceFormValues }
-  | { type: 'openRecord'; topic: string; partition: number; offset: string };
+  /** Check the key or value as typed: JSON syntax, or against its Avro schema. */
+  | { type: 'checkValue'; requestId: number; role: AvroRole; values: ProduceFormValues }
+  /** Save the form's record(s) as a JSON Lines record file. */
+  | { type: 'saveAs'; values: ProduceFormValues }
+  /** Reveal the Delivery Reports view. */
+  | { type: 'showReports' }
+  /** Which collapsible sections are open, remembered for the next form. */
+  | { type: 'sections'; open: Record<string, boolean> };
 
 /** Host → webview. */
 export type ProduceMessage =
@@ -153,7 +156,9 @@ export type ProduceMessage =
       connections: string[];
       values: ProduceFormValues;
       compressions: string[];
-      valueFormats: ValueFormatChoice[];
+      /** Every format but 'none' (the form adds "No key" / "Null value"). */
+      formats: FormatChoice[];
+      sections: Record<string, boolean>;
     }
   | { type: 'prefill'; values: ProduceFormValues }
   | { type: 'topics'; connection: string; topics: TopicChoice[]; error?: string }
@@ -162,13 +167,16 @@ export type ProduceMessage =
   | { type: 'started'; requestId: number; runId: number; transactionalId?: string; total: number; notes: string[] }
   | { type: 'rejected'; requestId: number; message: string; errors: FieldErrors; unknownTopic?: string }
   | { type: 'progress'; progress: ProgressView }
-  | { type: 'reports'; reports: ReportView[] }
   | { type: 'done'; summary: RunSummary }
   | { type: 'reply'; runId: number; ok: boolean; text: string; value?: string; headers?: Record<string, string> }
   | { type: 'topicCreated'; requestId: number; ok: boolean; text: string }
   | { type: 'filePicked'; requestId: number; path?: string }
   | { type: 'schemaPicked'; requestId: number; role: AvroRole; path?: string }
-  /** The Avro key or value checked against its schema; `field` names the Avro field at fault, if not the text. */
-  | { type: 'avroCheck'; requestId: number; role: AvroRole; ok: boolean; text: string; field?: FormField }
+  /**
+   * The key or value checked: `marks` where the text is wrong, `field` the form field at fault if not
+   * the text, `completions` the field names an Avro schema allows.
+   */
+  | { type: 'valueCheck'; requestId: number; role: AvroRole; ok: boolean; text: string; field?: FormField; marks: TextMark[]; completions: string[] }
+  | { type: 'saved'; ok: boolean; text: string }
   /** The connection's Schema Registry: its subjects for the Avro schema source, or why there are none. */
   | { type: 'registry'; connection: string; url?: string; subjects: string[]; error?: string };
