@@ -9,8 +9,12 @@ import { KafkaWorkbenchError } from '../kafka/errors';
 
 /** What a store holds, as PEM text. */
 export interface KeystoreEntries {
-  /** Private-key entries: alias, PKCS#8 PEM key, and its certificate chain (leaf first). */
-  keys: { alias: string; keyPem: string; chainPem: string[] }[];
+  /**
+   * Private-key entries: alias, PKCS#8 PEM key, and its certificate chain (leaf first). The key is
+   * decrypted on demand: a JKS store's keys may each have their own password, and only the chosen
+   * one needs to open.
+   */
+  keys: { alias: string; keyPem: () => string; chainPem: string[] }[];
   /** Trusted-certificate entries. */
   trusted: { alias: string; certPem: string }[];
 }
@@ -87,7 +91,8 @@ function readPkcs12(data: Buffer, password: string, file: string): KeystoreEntri
     const own = certBags.filter((c) => key.id !== undefined && c.id === key.id);
     // The chain's other certificates carry no key id; they follow the leaf in the file.
     const rest = certBags.filter((c) => c.id === undefined);
-    entries.keys.push({ alias: key.alias ?? own[0]?.alias ?? String(i + 1), keyPem: key.keyPem, chainPem: [...own, ...rest].map((c) => c.certPem) });
+    const keyPem = key.keyPem;
+    entries.keys.push({ alias: key.alias ?? own[0]?.alias ?? String(i + 1), keyPem: () => keyPem, chainPem: [...own, ...rest].map((c) => c.certPem) });
   }
   for (const [i, cert] of certBags.entries()) {
     if (cert.id === undefined || keyBags.length === 0) entries.trusted.push({ alias: cert.alias ?? String(i + 1), certPem: cert.certPem });
@@ -154,7 +159,16 @@ function readJks(data: Buffer, password: string, file: string, keyPassword?: str
       const protectedKey = bytes(u32());
       const chain: string[] = [];
       for (let n = u32(); n > 0; n--) chain.push(cert());
-      entries.keys.push({ alias, keyPem: pem('PRIVATE KEY', unprotectJksKey(protectedKey, keyPassword ?? password, alias, file)), chainPem: chain });
+      // Java's convention: a key's password is the store's unless ssl.key.password says otherwise.
+      const keyPem = () => {
+        const tries = [...new Set([keyPassword, password].filter((p): p is string => p !== undefined))];
+        for (const pw of tries) {
+          const plain = unprotectJksKey(protectedKey, pw, alias, file);
+          if (plain) return pem('PRIVATE KEY', plain);
+        }
+        badInput(`The key password of "${alias}" in ${file} is wrong: set the key password (ssl.key.password) with "Kafka: Edit Connection".`);
+      };
+      entries.keys.push({ alias, keyPem, chainPem: chain });
     } else if (tag === 2) {
       entries.trusted.push({ alias, certPem: cert() });
     } else {
@@ -164,7 +178,8 @@ function readJks(data: Buffer, password: string, file: string, keyPassword?: str
   return entries;
 }
 
-function unprotectJksKey(encryptedInfo: Buffer, password: string, alias: string, file: string): Buffer {
+/** The PKCS#8 key, or undefined when the password does not open it. */
+function unprotectJksKey(encryptedInfo: Buffer, password: string, alias: string, file: string): Buffer | undefined {
   // EncryptedPrivateKeyInfo ::= SEQUENCE { AlgorithmIdentifier, OCTET STRING encryptedData }
   const asn1 = forge.asn1.fromDer(forge.util.createBuffer(encryptedInfo.toString('binary')));
   const seq = asn1.value as forge.asn1.Asn1[];
@@ -181,10 +196,7 @@ function unprotectJksKey(encryptedInfo: Buffer, password: string, alias: string,
     digest = createHash('sha1').update(pw).update(digest).digest();
     for (let j = 0; j < 20 && off + j < body.length; j++) plain[off + j] = body[off + j] ^ digest[j];
   }
-  if (!createHash('sha1').update(pw).update(plain).digest().equals(check)) {
-    badInput(`The key password of "${alias}" in ${file} is wrong: set the key password (ssl.key.password) with "Kafka: Edit Connection".`);
-  }
-  return plain;
+  return createHash('sha1').update(pw).update(plain).digest().equals(check) ? plain : undefined;
 }
 
 /** Picks the client key from a key store: the named alias, or the only key there is. */
@@ -200,7 +212,7 @@ export function clientMaterial(entries: KeystoreEntries, file: string, alias?: s
     badInput(`The key store ${file} holds ${entries.keys.length} keys (${names.join(', ')}): name the alias to use with "Kafka: Edit Connection".`);
   }
   if (entry.chainPem.length === 0) badInput(`The key "${entry.alias}" in ${file} has no certificate.`);
-  return { key: entry.keyPem, cert: entry.chainPem.join(''), alias: entry.alias };
+  return { key: entry.keyPem(), cert: entry.chainPem.join(''), alias: entry.alias };
 }
 
 /** The CA certificates of a trust store, as one PEM bundle. */
