@@ -37,7 +37,14 @@ function badInput(message: string): never {
 
 /** Reads a PKCS12 or JKS store with its password. Wrong passwords and damaged files are said plainly. */
 export function readKeystore(data: Buffer, type: 'PKCS12' | 'JKS', password: string, file: string, keyPassword?: string): KeystoreEntries {
-  if (type === 'JKS') return readJks(data, password, file, keyPassword);
+  // keytool has made PKCS12 by default since Java 9, whatever the file is called, and Java's JKS
+  // loader reads both: so do we, going by the content rather than the declared type.
+  const actual = sniffKeystoreType(data);
+  if (actual === 'PEM') badInput(`${file} is a PEM file, not a ${type} store: choose PEM for it.`);
+  if (actual === undefined && data.length >= 4 && data.readUInt32BE(0) === 0xcececece) {
+    badInput(`${file} is a JCEKS store, which is not supported: convert it with keytool -importkeystore -deststoretype PKCS12.`);
+  }
+  if (actual === 'JKS' || (actual === undefined && type === 'JKS')) return readJks(data, password, file, keyPassword);
   return readPkcs12(data, password, file);
 }
 
