@@ -58,10 +58,22 @@ describe('connections: SASL/OAUTHBEARER with a real OpenID provider and broker',
     rig = await oauthRig();
   });
 
-  it('client credentials: fetches a JWT for the broker audience and connects', async () => {
-    const summary = await connect(profile(rig, { ...good(), extensions: { traceId: 'kw-test' } }), { oauthClientSecret: OIDC_CLIENTS.good.secret });
-    assert.ok(summary.clusterId.length > 0);
-    assert.equal(summary.brokers.length, 1);
+  it('client credentials: fetches a JWT for the broker audience and connects; neither token nor secret reaches the log', async () => {
+    const lines: string[] = [];
+    const logger = { debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+    const p = profile(rig, { ...good(), extensions: { traceId: 'kw-test' } });
+    const client = await KafkaClient.create(p, { oauthClientSecret: OIDC_CLIENTS.good.secret }, { timeoutMs: TIMEOUT_MS, logger });
+    try {
+      const summary = await client.describeCluster();
+      assert.ok(summary.clusterId.length > 0);
+      assert.equal(summary.brokers.length, 1);
+    } finally {
+      await client.close();
+    }
+    const text = lines.join('\n');
+    assert.match(text, /OAuth token obtained \(audience "urn:kafka:workbench-test"/);
+    assert.ok(!text.includes(OIDC_CLIENTS.good.secret), 'no client secret in the log');
+    assert.ok(!/eyJ[\w-]+\.[\w-]+\./.test(text), 'no JWT in the log');
   });
 
   it('client credentials: the token is cached and fetched again only when 80% of its life has passed', async () => {
