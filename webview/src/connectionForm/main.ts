@@ -32,7 +32,7 @@ const fields = {
   clientId: textField({ id: 'clientId', label: 'Client id', placeholder: 'kafka-workbench' }),
   mechanism: dropdown<Mechanism>({
     id: 'mechanism',
-    label: 'Authentication',
+    label: 'Mechanism',
     choices: [
       { value: 'none', label: 'None' },
       { value: 'plain', label: 'SASL/PLAIN' },
