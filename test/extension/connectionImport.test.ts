@@ -42,7 +42,7 @@ describe('Connections: import client.properties and share without secrets (exten
   });
 
   after(async () => {
-    for (const name of ['it-import-ssl', 'it-import-scram']) await vscode.commands.executeCommand('kafkaWorkbench.removeConnection', name, { confirmed: true });
+    for (const name of ['it-import-ssl', 'it-import-scram', 'it-oauth-secrets']) await vscode.commands.executeCommand('kafkaWorkbench.removeConnection', name, { confirmed: true });
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -75,6 +75,24 @@ describe('Connections: import client.properties and share without secrets (exten
     assert.match(logText, /not imported: acks=all \(producer\/consumer tuning/);
     assert.match(logText, /not imported: my\.secret\.password=\(secret, not shown\)/);
     assert.ok(!logText.includes(STORE_PASSWORD) && !logText.includes(UNUSED_SECRET), 'no secret in the log');
+  });
+
+  it('an OAUTHBEARER connection keeps its client secret in SecretStorage only, not in settings or the log', async () => {
+    const clientSecret = 'oauth-client-secret-93';
+    await vscode.commands.executeCommand('kafkaWorkbench.addConnection', {
+      name: 'it-oauth-secrets',
+      bootstrapServers: ['127.0.0.1:1'],
+      sasl: { mechanism: 'oauthbearer', oauth: { mode: 'client-credentials', tokenEndpoint: 'http://127.0.0.1:1/token', clientId: 'c', scope: 'kafka' } },
+      secrets: { oauthClientSecret: clientSecret },
+    });
+    const saved = settingsText();
+    assert.match(saved, /"mechanism":"oauthbearer"/);
+    assert.match(saved, /"tokenEndpoint":"http:\/\/127\.0\.0\.1:1\/token"/);
+    assert.ok(!saved.includes(clientSecret), 'the client secret is not in settings');
+    const result = await test('it-oauth-secrets');
+    assert.ok(!result.ok);
+    assert.match(result.message, /Nothing is listening at 127\.0\.0\.1:1/, 'the broker is dialled first; the failure names it');
+    assert.ok(!(await extensionLogText()).includes(clientSecret), 'the client secret is not in the log');
   });
 
   it('exports to .vscode/kafka-connections.json without secrets; importing it back with the secret connects', async () => {
