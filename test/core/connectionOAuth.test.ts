@@ -5,7 +5,7 @@
 // failing token command each end in bounded time with a message that says what to fix.
 import * as assert from 'node:assert/strict';
 import type { ConnectionProfile, ConnectionSecrets, OAuthSettings } from '../../src/core/connection/profile';
-import { OAuthTokenSource, jwtClaims } from '../../src/core/connection/oauth';
+import { OAuthTokenSource, jwtClaims, oauthRefusalHint } from '../../src/core/connection/oauth';
 import { findFreePort } from '../../src/core/broker/localBroker';
 import { KafkaClient } from '../../src/core/kafka/client';
 import { KafkaWorkbenchError } from '../../src/core/kafka/errors';
@@ -123,6 +123,20 @@ describe('connections: SASL/OAUTHBEARER with a real OpenID provider and broker',
     // The same token, read by a clock one hour ahead: expired.
     const later = new OAuthTokenSource({ mode: 'static-token' }, { token: value }, { timeoutMs: TIMEOUT_MS, now: () => Date.now() + 3_600_000 });
     await assert.rejects(later.token(), /The OAuth token expired .*\(\d+ s ago\): paste a fresh token/);
+  });
+
+  it('clock skew: a token issued "in the future" for this machine is used, logged, and named in a refusal', async () => {
+    const lines: string[] = [];
+    // This machine's clock ten minutes behind the provider's.
+    const source = new OAuthTokenSource(good(), { clientSecret: OIDC_CLIENTS.good.secret }, {
+      timeoutMs: TIMEOUT_MS,
+      now: () => Date.now() - 600_000,
+      log: (m) => lines.push(m),
+    });
+    await source.token();
+    assert.ok(Math.abs(source.facts()!.clockSkewMs! - 600_000) < 5_000, `skew ${source.facts()!.clockSkewMs}`);
+    assert.match(lines.join('\n'), /the token issuer's clock differs from this machine's by (59|60)\d s/);
+    assert.match(oauthRefusalHint(source)!, /clock differs from the token issuer's by (59|60)\d s: .*fix the clock/);
   });
 
   it('token command: its output is the token; a failing command says so with its last error line', async () => {
