@@ -103,6 +103,7 @@ export class OAuthTokenSource {
   private cached: CachedToken | undefined;
   private inFlight: Promise<CachedToken> | undefined;
   private lastFacts: TokenFacts | undefined;
+  private handedOutAt = 0;
   private readonly now: () => number;
 
   constructor(
@@ -136,6 +137,14 @@ export class OAuthTokenSource {
     return this.lastFacts;
   }
 
+  /**
+   * Whether a token was sent to a broker within the last `withinMs`: only then can a connection
+   * closed by the broker be its refusal of the token (kafkajs does not read the refusal itself).
+   */
+  sentRecently(withinMs: number): boolean {
+    return this.handedOutAt > 0 && Date.now() - this.handedOutAt <= withinMs;
+  }
+
   async token(): Promise<OAuthBearerToken> {
     const now = this.now();
     if (!this.cached || now >= this.cached.refreshAt) {
@@ -143,6 +152,7 @@ export class OAuthTokenSource {
       this.cached = await this.inFlight;
     }
     const extensions = this.settings.extensions && Object.keys(this.settings.extensions).length > 0 ? this.settings.extensions : undefined;
+    this.handedOutAt = Date.now();
     return { value: this.cached.value, extensions };
   }
 
@@ -273,10 +283,11 @@ export class OAuthTokenSource {
 }
 
 /** What to say when a broker refuses our token: what the token was, and what to check. */
-export function oauthRefusalHint(tokens: OAuthTokenSource): string | undefined {
+export function oauthRefusalHint(tokens: OAuthTokenSource, withinMs = 30_000): string | undefined {
   const facts = tokens.facts();
   const now = Date.now();
-  if (!facts) return undefined; // no token was sent: the failure is not a refusal of one
+  // No token sent lately: a closed connection is the broker going away, not a refusal.
+  if (!facts || !tokens.sentRecently(withinMs)) return undefined;
   const described = describeTokenFacts(facts, now);
   const skew =
     facts.clockSkewMs !== undefined

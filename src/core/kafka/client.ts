@@ -158,7 +158,7 @@ export class KafkaClient {
       timeoutMs: options.timeoutMs,
     };
     const { config, tokens } = await kafkaConfig(profile, secrets, options);
-    if (tokens) ctx.authHint = () => oauthRefusalHint(tokens);
+    if (tokens) ctx.authHint = () => oauthRefusalHint(tokens, 2 * options.timeoutMs);
     return new KafkaClient(new Kafka(config), ctx, options.logger ?? silentLogger);
   }
 
