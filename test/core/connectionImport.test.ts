@@ -5,7 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { importClientProperties, parseJaas, parseProperties } from '../../src/core/connection/clientProperties';
-import type { ConnectionProfile, ConnectionSecrets } from '../../src/core/connection/profile';
+import { SASL_MECHANISMS, validateBootstrapServers, type ConnectionProfile, type ConnectionSecrets } from '../../src/core/connection/profile';
+import { CONNECTION_PRESETS } from '../../src/core/connection/presets';
+import { fromSharedFile, toSharedFile } from '../../src/core/connection/sharedFile';
 import { LOCAL_BROKER_USERS } from '../../src/core/broker/localBroker';
 import { KafkaClient } from '../../src/core/kafka/client';
 import { oauthBrokerDir, oauthRig, type OAuthRig } from '../support/oauthBroker';
@@ -97,6 +99,39 @@ describe('connections: client.properties import (parser)', () => {
       { ca: '/ca.pem', cert: '/c.pem', key: '/k.pem' },
     );
     assert.deepEqual(imported.secrets, { saslPassword: 'p', keyPassword: 'kp' });
+  });
+});
+
+describe('connections: shared workspace file and presets', () => {
+  it('writes no secret, names the secrets needed, and maps workspace paths both ways', () => {
+    const root = path.join(path.sep, 'home', 'me', 'project');
+    const text = toSharedFile(
+      [
+        {
+          name: 'team',
+          bootstrapServers: ['b:9093'],
+          clientId: 'kw',
+          sasl: { mechanism: 'oauthbearer', oauth: { mode: 'client-credentials', tokenEndpoint: 'https://idp/token', clientId: 'c' } },
+          tls: { enabled: true, verifyHostname: true, truststore: { path: path.join(root, 'certs', 'trust.jks'), type: 'JKS' }, caFile: '/etc/ssl/ca.pem' },
+        },
+      ],
+      root,
+    );
+    assert.match(text, /"path": "\$\{workspaceFolder\}\/certs\/trust\.jks"/);
+    assert.match(text, /"caFile": "\/etc\/ssl\/ca\.pem"/, 'paths outside the workspace stay absolute');
+    const [back] = fromSharedFile(text, path.join(path.sep, 'elsewhere'));
+    assert.deepEqual(back.secrets, ['oauthClientSecret', 'truststorePassword']);
+    assert.equal(back.profile.tls.truststore?.path, path.join(path.sep, 'elsewhere', 'certs', 'trust.jks'));
+    assert.throws(() => fromSharedFile('{ nope', root), /not valid JSON/);
+  });
+
+  it('every preset uses TLS and a mechanism the client supports; MSK IAM is not offered', () => {
+    for (const preset of CONNECTION_PRESETS) {
+      assert.ok(preset.tls, preset.id);
+      assert.ok(SASL_MECHANISMS.includes(preset.mechanism), preset.id);
+      assert.equal(validateBootstrapServers([preset.bootstrapPlaceholder]), undefined, preset.id);
+    }
+    assert.deepEqual(CONNECTION_PRESETS.map((p) => p.id), ['confluent-cloud', 'redpanda', 'aiven-tls', 'aiven-scram', 'msk-scram']);
   });
 });
 
