@@ -31,6 +31,8 @@ export interface ImportSharedArgs {
   /** Secrets per connection name; a connection missing here is asked for (or skipped when `noPrompt`). */
   secrets?: Record<string, ConnectionSecrets>;
   noPrompt?: boolean;
+  /** Accept token commands without asking (tests). */
+  trustCommands?: boolean;
 }
 
 const DECLINED_KEY = 'kafkaWorkbench.sharedConnections.declined';
@@ -157,6 +159,17 @@ async function importShared(manager: ConnectionManager, args?: ImportSharedArgs)
   for (const { profile: raw, secrets: needed } of shared) {
     const profile = normalizeProfile(raw);
     if (!profile || taken.has(profile.name)) continue;
+    // A shared file comes with the repository: a token command in it is code someone else wrote,
+    // run on this machine at connect time. Show it and ask.
+    const command = profile.sasl.oauth?.mode === 'token-command' ? profile.sasl.oauth.tokenCommand : undefined;
+    if (command && !args?.trustCommands) {
+      const answer = await vscode.window.showWarningMessage(
+        `The shared connection "${profile.name}" gets its OAuth token by running this command on your machine:\n\n${command}\n\nImport it only if you trust this command.`,
+        { modal: true },
+        'Import',
+      );
+      if (answer !== 'Import') continue;
+    }
     const secrets: ConnectionSecrets = { ...(args?.secrets?.[profile.name] ?? {}) };
     for (const secret of needed) {
       if (secrets[secret] !== undefined || args?.noPrompt) continue;
