@@ -72,7 +72,7 @@ function readPkcs12(data: Buffer, password: string, file: string): KeystoreEntri
   }
   const entries: KeystoreEntries = { keys: [], trusted: [] };
   const keyBags: { id?: string; alias?: string; keyPem: string }[] = [];
-  const certBags: { id?: string; alias?: string; certPem: string; trusted: boolean }[] = [];
+  const certBags: { id?: string; alias?: string; certPem: string }[] = [];
   const idOf = (bag: forge.pkcs12.Bag) => {
     const id = bag.attributes.localKeyId?.[0] as string | undefined;
     return id ? forge.util.bytesToHex(id) : undefined;
@@ -88,9 +88,8 @@ function readPkcs12(data: Buffer, password: string, file: string): KeystoreEntri
       } else if (bag.type === forge.pki.oids.certBag) {
         const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : (bag as { asn1?: forge.asn1.Asn1 }).asn1;
         if (!asn1) continue;
-        // Java marks trust-store entries with its "trusted key usage" attribute (2.16.840.1.113894.746875.1.1).
-        const trusted = Object.keys(bag.attributes).length === 0 || !idOf(bag);
-        certBags.push({ id: idOf(bag), alias, certPem: pem('CERTIFICATE', Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary')), trusted });
+        // A certificate with a localKeyId belongs to a key; one without is a CA (trust entry or chain).
+        certBags.push({ id: idOf(bag), alias, certPem: pem('CERTIFICATE', Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary')) });
       }
     }
   }
