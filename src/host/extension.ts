@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerAvscDiagnostics } from './avro/avscDiagnostics';
 import { registerRegistryCommands } from './avro/registryCommands';
 import { registerConnectionCommands } from './connections/connectionCommands';
+import { registerConnectionSharing } from './connections/connectionSharing';
 import { registerConsumeCommands } from './consume/consumeCommand';
 import { ConnectionManager } from './connections/connectionManager';
 import { ConnectionStore } from './connections/connectionStore';
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.createTreeView(CLUSTER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
     createConnectionStatusBar(manager),
     ...registerConnectionCommands(context.extensionUri, manager),
+    ...registerConnectionSharing(context, manager),
     ...registerLocalBrokerCommands(context, manager),
     ...registerProduceCommands(context.extensionUri, manager),
     ...registerExplorerCommands(manager, tree),

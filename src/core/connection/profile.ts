@@ -1,7 +1,38 @@
 /** How a client authenticates with SASL. `none` means no SASL at all. */
-export type SaslMechanism = 'none' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
+export type SaslMechanism = 'none' | 'plain' | 'scram-sha-256' | 'scram-sha-512' | 'oauthbearer';
 
-export const SASL_MECHANISMS: readonly SaslMechanism[] = ['none', 'plain', 'scram-sha-256', 'scram-sha-512'];
+export const SASL_MECHANISMS: readonly SaslMechanism[] = ['none', 'plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'];
+
+/** Where an OAUTHBEARER token comes from. */
+export type OAuthMode = 'client-credentials' | 'static-token' | 'token-command';
+export const OAUTH_MODES: readonly OAuthMode[] = ['client-credentials', 'static-token', 'token-command'];
+
+/**
+ * SASL/OAUTHBEARER settings. The client secret (client-credentials) and the static token live in
+ * SecretStorage, never here.
+ */
+export interface OAuthSettings {
+  mode: OAuthMode;
+  /** client-credentials: the provider's token endpoint, e.g. https://idp.example.com/oauth2/token. */
+  tokenEndpoint?: string;
+  clientId?: string;
+  /** Space-separated scopes to ask for. */
+  scope?: string;
+  /** Sent as `audience` (Auth0, Okta style) and `resource` (RFC 8707) when set. */
+  audience?: string;
+  /** SASL extensions sent with the token (e.g. Confluent Cloud's logicalCluster, identityPoolId). */
+  extensions?: Record<string, string>;
+  /** token-command: a shell command whose standard output is the token (or JSON with access_token). */
+  tokenCommand?: string;
+}
+
+/** A Java-style key or trust store file, read and converted to PEM in memory. */
+export interface KeystoreFile {
+  path: string;
+  type: 'PKCS12' | 'JKS';
+  /** Key stores only: the entry to use when the store holds more than one key. */
+  alias?: string;
+}
 
 export interface TlsSettings {
   enabled: boolean;
@@ -13,6 +44,10 @@ export interface TlsSettings {
   keyFile?: string;
   /** Check that the broker's certificate names the host we dialled. */
   verifyHostname: boolean;
+  /** Trust store (PKCS12/JKS) instead of, or beside, the PEM CA file; its password is a secret. */
+  truststore?: KeystoreFile;
+  /** Client key and certificate chain (PKCS12/JKS) instead of PEM files; its password is a secret. */
+  keystore?: KeystoreFile;
 }
 
 /**
@@ -32,7 +67,7 @@ export interface ConnectionProfile {
   name: string;
   bootstrapServers: string[];
   clientId: string;
-  sasl: { mechanism: SaslMechanism; username?: string };
+  sasl: { mechanism: SaslMechanism; username?: string; oauth?: OAuthSettings };
   tls: TlsSettings;
   /** The Schema Registry that goes with this cluster, if any. */
   schemaRegistry?: SchemaRegistrySettings;
@@ -41,6 +76,40 @@ export interface ConnectionProfile {
 export interface ConnectionSecrets {
   saslPassword?: string;
   registryPassword?: string;
+  /** OAUTHBEARER client-credentials secret. */
+  oauthClientSecret?: string;
+  /** OAUTHBEARER static token. */
+  oauthToken?: string;
+  truststorePassword?: string;
+  keystorePassword?: string;
+  /** Password of the private key, when it differs from the key store's (or for an encrypted PEM key). */
+  keyPassword?: string;
+}
+
+/** Every secret a connection may have, in SecretStorage under `kafkaWorkbench.connection.<name>.<secret>`. */
+export const SECRET_NAMES: readonly (keyof ConnectionSecrets)[] = [
+  'saslPassword',
+  'registryPassword',
+  'oauthClientSecret',
+  'oauthToken',
+  'truststorePassword',
+  'keystorePassword',
+  'keyPassword',
+];
+
+/** Which secrets a profile uses: the others are deleted on save and never asked for. */
+export function secretsInUse(profile: ConnectionProfile): Record<keyof ConnectionSecrets, boolean> {
+  const { mechanism, oauth } = profile.sasl;
+  const tls = profile.tls.enabled;
+  return {
+    saslPassword: mechanism !== 'none' && mechanism !== 'oauthbearer',
+    registryPassword: profile.schemaRegistry?.username !== undefined,
+    oauthClientSecret: mechanism === 'oauthbearer' && (oauth?.mode ?? 'client-credentials') === 'client-credentials',
+    oauthToken: mechanism === 'oauthbearer' && oauth?.mode === 'static-token',
+    truststorePassword: tls && profile.tls.truststore !== undefined,
+    keystorePassword: tls && profile.tls.keystore !== undefined,
+    keyPassword: tls && (profile.tls.keystore !== undefined || profile.tls.keyFile !== undefined),
+  };
 }
 
 /** Splits a user-typed bootstrap list ("a:9092, b:9092") into host:port entries. */

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions, type LogEntry } from 'kafkajs';
 import type { ConnectionProfile, ConnectionSecrets } from '../connection/profile';
 import { validateBootstrapServers } from '../connection/profile';
+import { OAuthTokenSource, oauthRefusalHint } from '../connection/oauth';
+import { tlsMaterial } from '../connection/tlsMaterial';
 import { KafkaWorkbenchError, explainConnectionError, timeoutError, type ConnectionContext } from './errors';
 
 /** Where the core writes its diagnostics; the host points this at its one log channel. */
@@ -37,21 +38,25 @@ export interface ClientOptions {
   logger?: Logger;
 }
 
-async function readPem(path: string | undefined, what: string): Promise<string | undefined> {
-  if (!path) return undefined;
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new KafkaWorkbenchError(
-      `Cannot read the ${what} file ${path}: ${(e as Error).message}. Fix the path with "Kafka: Edit Connection".`,
-      'invalid-input',
-    );
-  }
-}
+// --- SASL and TLS: the connection's security settings as kafkajs options (connections stream).
+// TLS material (PEM, PKCS12, JKS) comes from ../connection/tlsMaterial, OAUTHBEARER tokens from
+// ../connection/oauth; only the kafkajs shapes are made here.
 
-async function saslOptions(profile: ConnectionProfile, secrets: ConnectionSecrets): Promise<SASLOptions | undefined> {
+async function saslOptions(
+  profile: ConnectionProfile,
+  secrets: ConnectionSecrets,
+  options: ClientOptions,
+): Promise<{ sasl?: SASLOptions; tokens?: OAuthTokenSource }> {
   const { mechanism, username } = profile.sasl;
-  if (mechanism === 'none') return undefined;
+  if (mechanism === 'none') return {};
+  if (mechanism === 'oauthbearer') {
+    const oauthSecrets = { clientSecret: secrets.oauthClientSecret, token: secrets.oauthToken };
+    const problem = OAuthTokenSource.validate(profile.sasl.oauth, oauthSecrets);
+    if (problem) throw new KafkaWorkbenchError(`Connection "${profile.name}": ${problem}`, 'invalid-input');
+    const logger = options.logger ?? silentLogger;
+    const tokens = new OAuthTokenSource(profile.sasl.oauth!, oauthSecrets, { timeoutMs: options.timeoutMs, log: (m) => logger.info(m) });
+    return { sasl: { mechanism: 'oauthbearer', oauthBearerProvider: () => tokens.token() }, tokens };
+  }
   if (!username) {
     throw new KafkaWorkbenchError(
       `Connection "${profile.name}" uses SASL ${mechanism.toUpperCase()} but has no user name: set one with "Kafka: Edit Connection".`,
@@ -59,30 +64,28 @@ async function saslOptions(profile: ConnectionProfile, secrets: ConnectionSecret
     );
   }
   const password = secrets.saslPassword ?? '';
-  return { mechanism, username, password } as SASLOptions;
+  return { sasl: { mechanism, username, password } as SASLOptions };
 }
 
+// --- end of SASL and TLS
+
 /** Builds the kafkajs configuration; PEM files are read here so a bad path fails before any socket opens. */
-async function kafkaConfig(profile: ConnectionProfile, secrets: ConnectionSecrets, options: ClientOptions): Promise<KafkaConfig> {
+async function kafkaConfig(
+  profile: ConnectionProfile,
+  secrets: ConnectionSecrets,
+  options: ClientOptions,
+): Promise<{ config: KafkaConfig; tokens?: OAuthTokenSource }> {
   const problem = validateBootstrapServers(profile.bootstrapServers);
   if (problem) throw new KafkaWorkbenchError(problem, 'invalid-input');
   const logger = options.logger ?? silentLogger;
-  const ssl = profile.tls.enabled
-    ? {
-        ca: await readPem(profile.tls.caFile, 'CA certificate'),
-        cert: await readPem(profile.tls.certFile, 'client certificate'),
-        key: await readPem(profile.tls.keyFile, 'client key'),
-        rejectUnauthorized: true,
-        // Node asserts that checkServerIdentity is a function when the key is present at all.
-        ...(profile.tls.verifyHostname ? {} : { checkServerIdentity: () => undefined }),
-      }
-    : undefined;
+  const ssl = await tlsMaterial(profile, secrets);
+  const { sasl, tokens } = await saslOptions(profile, secrets, options);
   const stepMs = Math.max(1000, Math.min(5000, Math.floor(options.timeoutMs / 2)));
-  return {
+  const config: KafkaConfig = {
     clientId: profile.clientId || 'kafka-workbench',
     brokers: [...profile.bootstrapServers],
     ssl,
-    sasl: await saslOptions(profile, secrets),
+    sasl,
     connectionTimeout: stepMs,
     authenticationTimeout: stepMs,
     requestTimeout: options.timeoutMs,
@@ -102,6 +105,7 @@ async function kafkaConfig(profile: ConnectionProfile, secrets: ConnectionSecret
         else logger.debug(line);
       },
   };
+  return { config, tokens };
 }
 
 const EXPECTED_RETRY = /^Response (InitProducerId|FindCoordinator|GroupCoordinator|AddPartitionsToTxn|AddOffsetsToTxn|EndTxn|JoinGroup|SyncGroup|Heartbeat|OffsetCommit|OffsetFetch)\b.*(coordinator is not available|not the correct coordinator|coordinator is loading|COORDINATOR_(NOT_AVAILABLE|LOAD_IN_PROGRESS)|NOT_COORDINATOR)/is;
@@ -158,7 +162,8 @@ export class KafkaClient {
       saslMechanism: profile.sasl.mechanism,
       timeoutMs: options.timeoutMs,
     };
-    const config = await kafkaConfig(profile, secrets, options);
+    const { config, tokens } = await kafkaConfig(profile, secrets, options);
+    if (tokens) ctx.authHint = () => oauthRefusalHint(tokens, 2 * options.timeoutMs);
     return new KafkaClient(new Kafka(config), ctx, options.logger ?? silentLogger);
   }
 

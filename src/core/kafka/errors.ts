@@ -32,6 +32,8 @@ export interface ConnectionContext {
   tls: boolean;
   saslMechanism: string;
   timeoutMs: number;
+  /** Says what the client sent when a broker refuses the credentials (OAUTHBEARER: the token's claims). */
+  authHint?: () => string | undefined;
 }
 
 interface ErrorLike {
@@ -63,11 +65,28 @@ function seconds(ms: number): string {
 export function explainConnectionError(error: unknown, ctx: ConnectionContext): KafkaWorkbenchError {
   if (error instanceof KafkaWorkbenchError) return error;
   const chain = errorChain(error);
+  // Our own message from inside kafkajs (e.g. the OAuth token provider) survives kafkajs' wrapping.
+  const own = chain.find((e): e is KafkaWorkbenchError => e instanceof KafkaWorkbenchError);
+  if (own) return own;
   const text = chain.map((e) => `${e.name ?? ''} ${e.code ?? ''} ${e.type ?? ''} ${e.message ?? ''}`).join(' | ');
   const detail = chain.map((e) => `${e.name ?? 'Error'}: ${e.message ?? ''}`).join(' <- ');
   const where = ctx.servers.join(', ');
   const has = (pattern: RegExp) => pattern.test(text);
 
+  // kafkajs does not read the broker's OAUTHBEARER error challenge: a refused token shows up as the
+  // broker closing the connection right after it. With a token sent, that is what it means.
+  const tokenHint = ctx.saslMechanism === 'oauthbearer' ? ctx.authHint?.() : undefined;
+  if (
+    tokenHint !== undefined &&
+    has(/SASLAuthentication|Authentication failed|SASL_AUTHENTICATION_FAILED|invalid credentials|invalid_token|No brokers in the broker pool|Closed connection|ECONNRESET|socket hang up/i)
+  ) {
+    return new KafkaWorkbenchError(
+      `The broker at ${where} rejected the OAuth token (SASL/OAUTHBEARER). ${tokenHint} ` +
+        "Check that the token's audience, issuer and scope are the ones the listener expects, and that it is not expired.",
+      'authentication-failed',
+      detail,
+    );
+  }
   if (has(/SASLAuthentication|Authentication failed|SASL_AUTHENTICATION_FAILED|invalid credentials/i)) {
     return new KafkaWorkbenchError(
       `Authentication failed at ${where} (${ctx.saslMechanism.toUpperCase()}): the broker rejected the user name or password. ` +

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { validateBootstrapServers, type ConnectionProfile } from '../../core/connection/profile';
+import { validateBootstrapServers, type ConnectionProfile, type ConnectionSecrets } from '../../core/connection/profile';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { registerCommand, showError } from '../commands';
 import { log } from '../log';
@@ -11,7 +11,17 @@ import { normalizeProfile } from './connectionStore';
 type ConnectionArg = { connectionName: string } | string | undefined;
 
 /** A connection given in full, as scripts and tests pass it to "Add Connection". */
-export type ConnectionSpec = Partial<ConnectionProfile> & { name: string; password?: string; registryPassword?: string };
+export type ConnectionSpec = Partial<ConnectionProfile> & {
+  name: string;
+  password?: string;
+  registryPassword?: string;
+  /** Any other secret (OAuth client secret, store passwords, ...); they go to SecretStorage. */
+  secrets?: ConnectionSecrets;
+};
+
+function specSecrets(spec: ConnectionSpec): ConnectionSecrets {
+  return { ...spec.secrets, saslPassword: spec.password ?? spec.secrets?.saslPassword, registryPassword: spec.registryPassword ?? spec.secrets?.registryPassword };
+}
 
 async function pickConnection(manager: ConnectionManager, arg: ConnectionArg, purpose: string): Promise<string | undefined> {
   if (typeof arg === 'string') return arg;
@@ -52,7 +62,7 @@ export function registerConnectionCommands(extensionUri: vscode.Uri, manager: Co
     registerCommand('kafkaWorkbench.addConnection', 'Add Connection', async (spec?: ConnectionSpec) => {
       if (spec) {
         const profile = profileFromSpec(spec);
-        await manager.save(profile, { saslPassword: spec.password, registryPassword: spec.registryPassword });
+        await manager.save(profile, specSecrets(spec));
         return profile.name;
       }
       const name = await openConnectionForm(extensionUri, manager);
@@ -66,7 +76,7 @@ export function registerConnectionCommands(extensionUri: vscode.Uri, manager: Co
       const current = manager.store.get(name);
       if (!current) throw new KafkaWorkbenchError(`There is no connection named "${name}".`, 'invalid-input');
       if (spec) {
-        await manager.save(profileFromSpec({ ...current, ...spec }), { saslPassword: spec.password, registryPassword: spec.registryPassword }, name);
+        await manager.save(profileFromSpec({ ...current, ...spec }), specSecrets(spec), name);
         return spec.name;
       }
       return openConnectionForm(extensionUri, manager, current);
@@ -110,7 +120,7 @@ export function registerConnectionCommands(extensionUri: vscode.Uri, manager: Co
         if (arg && typeof arg === 'object' && 'profile' in arg) {
           const profile = normalizeProfile(arg.profile);
           if (!profile) throw new KafkaWorkbenchError('A connection needs a name.', 'invalid-input');
-          result = await manager.test({ profile, secrets: { saslPassword: arg.profile.password, registryPassword: arg.profile.registryPassword } });
+          result = await manager.test({ profile, secrets: specSecrets(arg.profile) });
         } else {
           const name = await pickConnection(manager, arg, 'Test Kafka Connection');
           if (!name) return undefined;

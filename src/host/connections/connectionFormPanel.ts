@@ -1,12 +1,20 @@
 import * as vscode from 'vscode';
-import type { ConnectionProfile } from '../../core/connection/profile';
-import type { FormMessage, FormRequest } from '../../../webview/src/connectionForm/protocol';
+import type { ConnectionProfile, ConnectionSecrets } from '../../core/connection/profile';
+import type { FormMessage, FormRequest, SecretField } from '../../../webview/src/connectionForm/protocol';
+import { CONNECTION_PRESETS } from '../../core/connection/presets';
 import { log } from '../log';
 import { webviewHtml, webviewRoots } from '../webviews/webviewHtml';
-import { formValuesOf, profileFromForm } from './connectionForm';
+import { FORM_SECRETS, formValuesOf, profileFromForm, secretsFromForm } from './connectionForm';
 import { describeTestResult, type ConnectionManager } from './connectionManager';
 
 const openPanels = new Map<string, vscode.WebviewPanel>();
+
+/** Which secrets exist, without their values. */
+function presence(secrets: ConnectionSecrets): Partial<Record<keyof ConnectionSecrets, boolean>> {
+  const out: Partial<Record<keyof ConnectionSecrets, boolean>> = {};
+  for (const [key, value] of Object.entries(secrets)) out[key as keyof ConnectionSecrets] = value !== undefined;
+  return out;
+}
 
 /**
  * The Add/Edit Connection form. Resolves with the saved connection's name, or undefined when the
@@ -38,48 +46,45 @@ export function openConnectionForm(
     let saved: string | undefined;
     const onMessage = panel.webview.onDidReceiveMessage(async (message: FormRequest) => {
       switch (message.type) {
-        case 'ready':
+        case 'ready': {
+          const stored: Partial<Record<SecretField, boolean>> = {};
+          for (const [field, secret] of Object.entries(FORM_SECRETS) as [SecretField, keyof ConnectionSecrets][]) {
+            stored[field] = editing ? await manager.store.hasSecret(editing.name, secret) : false;
+          }
           post({
             type: 'init',
             mode: editing ? 'edit' : 'add',
             values: formValuesOf(editing),
-            stored: {
-              password: editing ? await manager.store.hasSecret(editing.name, 'saslPassword') : false,
-              registryPassword: editing ? await manager.store.hasSecret(editing.name, 'registryPassword') : false,
-            },
+            stored,
+            presets: CONNECTION_PRESETS.map((p) => ({ ...p })),
           });
           break;
+        }
         case 'test': {
-          const { profile, errors } = profileFromForm(message.values, []);
+          const storedNow = editing ? await manager.store.secretsFor(editing.name) : {};
+          const { profile, errors } = profileFromForm(message.values, [], presence(storedNow));
           if (!profile) {
             post({ type: 'saveResult', requestId: message.requestId, ok: false, errors, message: 'Fix the fields marked above, then test again.' });
             post({ type: 'testResult', requestId: message.requestId, ok: false, text: 'Not tested: the form has errors.' });
             break;
           }
-          const stored = editing ? await manager.store.secretsFor(editing.name) : {};
-          const result = await manager.test({
-            profile,
-            secrets: {
-              saslPassword: message.values.password || stored.saslPassword,
-              registryPassword: message.values.registryPassword || stored.registryPassword,
-            },
-          });
+          const typed = secretsFromForm(message.values);
+          const secrets = { ...storedNow };
+          for (const [key, value] of Object.entries(typed)) if (value !== undefined) secrets[key as keyof typeof secrets] = value;
+          const result = await manager.test({ profile, secrets });
           post({ type: 'testResult', requestId: message.requestId, ok: result.ok, text: describeTestResult(result) });
           break;
         }
         case 'save': {
-          const { profile, errors } = profileFromForm(message.values, takenNames());
+          const storedNow = editing ? await manager.store.secretsFor(editing.name) : {};
+          const { profile, errors } = profileFromForm(message.values, takenNames(), presence(storedNow));
           if (!profile) {
             post({ type: 'saveResult', requestId: message.requestId, ok: false, errors });
             break;
           }
           try {
             // An empty password field keeps the stored secret.
-            await manager.save(
-              profile,
-              { saslPassword: message.values.password || undefined, registryPassword: message.values.registryPassword || undefined },
-              editing?.name,
-            );
+            await manager.save(profile, secretsFromForm(message.values), editing?.name);
           } catch (e) {
             post({ type: 'saveResult', requestId: message.requestId, ok: false, errors: {}, message: `Saving failed: ${String(e)}` });
             break;
@@ -91,10 +96,13 @@ export function openConnectionForm(
           break;
         }
         case 'pickFile': {
+          const store = message.field === 'truststoreFile' || message.field === 'keystoreFile';
           const files = await vscode.window.showOpenDialog({
             canSelectMany: false,
-            title: 'Choose a PEM file',
-            filters: { PEM: ['pem', 'crt', 'cer', 'key'], 'All files': ['*'] },
+            title: store ? 'Choose a key or trust store (PKCS12 or JKS)' : 'Choose a PEM file',
+            filters: store
+              ? { 'Key stores': ['p12', 'pfx', 'jks', 'keystore', 'truststore'], 'All files': ['*'] }
+              : { PEM: ['pem', 'crt', 'cer', 'key'], 'All files': ['*'] },
           });
           post({ type: 'filePicked', requestId: message.requestId, field: message.field, path: files?.[0]?.fsPath });
           break;

@@ -1,11 +1,20 @@
 import * as vscode from 'vscode';
-import { SASL_MECHANISMS, type ConnectionProfile, type ConnectionSecrets, type SaslMechanism } from '../../core/connection/profile';
+import {
+  OAUTH_MODES,
+  SASL_MECHANISMS,
+  SECRET_NAMES,
+  secretsInUse,
+  type ConnectionProfile,
+  type ConnectionSecrets,
+  type KeystoreFile,
+  type OAuthSettings,
+  type SaslMechanism,
+} from '../../core/connection/profile';
 import { settings } from '../settings';
 
 const CONNECTIONS_KEY = 'connections';
 
 type SecretName = keyof ConnectionSecrets;
-const SECRET_NAMES: readonly SecretName[] = ['saslPassword', 'registryPassword'];
 
 function secretKey(name: string, secret: SecretName): string {
   return `kafkaWorkbench.connection.${name}.${secret}`;
@@ -13,6 +22,33 @@ function secretKey(name: string, secret: SecretName): string {
 
 /** New secrets for a save: a string sets it, undefined keeps what is stored. */
 export type SecretChanges = Partial<Record<SecretName, string | undefined>>;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
+function normalizeOAuth(raw: Partial<OAuthSettings> | undefined): OAuthSettings {
+  const mode = OAUTH_MODES.includes(raw?.mode as OAuthSettings['mode']) ? (raw!.mode as OAuthSettings['mode']) : 'client-credentials';
+  const extensions: Record<string, string> = {};
+  if (raw?.extensions && typeof raw.extensions === 'object') {
+    for (const [k, v] of Object.entries(raw.extensions)) if (typeof v === 'string' && k) extensions[k] = v;
+  }
+  return {
+    mode,
+    tokenEndpoint: str(raw?.tokenEndpoint),
+    clientId: str(raw?.clientId),
+    scope: str(raw?.scope),
+    audience: str(raw?.audience),
+    extensions: Object.keys(extensions).length > 0 ? extensions : undefined,
+    tokenCommand: str(raw?.tokenCommand),
+  };
+}
+
+function normalizeStore(raw: Partial<KeystoreFile> | undefined): KeystoreFile | undefined {
+  const path = str(raw?.path);
+  if (!path) return undefined;
+  return { path, type: raw?.type === 'JKS' ? 'JKS' : 'PKCS12', alias: str(raw?.alias) };
+}
 
 /** Fills in defaults and drops anything unknown, so a hand-edited settings entry cannot break the tree. */
 export function normalizeProfile(raw: Partial<ConnectionProfile> & { name?: unknown }): ConnectionProfile | undefined {
@@ -27,13 +63,19 @@ export function normalizeProfile(raw: Partial<ConnectionProfile> & { name?: unkn
     name: raw.name.trim(),
     bootstrapServers: servers,
     clientId: typeof raw.clientId === 'string' && raw.clientId ? raw.clientId : 'kafka-workbench',
-    sasl: { mechanism, username: mechanism === 'none' ? undefined : raw.sasl?.username },
+    sasl: {
+      mechanism,
+      username: mechanism === 'none' || mechanism === 'oauthbearer' ? undefined : raw.sasl?.username,
+      oauth: mechanism === 'oauthbearer' ? normalizeOAuth(raw.sasl?.oauth) : undefined,
+    },
     tls: {
       enabled: tls.enabled === true,
       caFile: tls.caFile || undefined,
       certFile: tls.certFile || undefined,
       keyFile: tls.keyFile || undefined,
       verifyHostname: tls.verifyHostname !== false,
+      truststore: normalizeStore(tls.truststore),
+      keystore: normalizeStore(tls.keystore),
     },
     schemaRegistry: registry
       ? { url: registry.url.trim(), username: registry.username || undefined, caFile: registry.caFile || undefined }
@@ -73,10 +115,7 @@ export class ConnectionStore {
   async save(profile: ConnectionProfile, changes: SecretChanges, replacing?: string): Promise<void> {
     const others = this.list().filter((p) => p.name !== profile.name && p.name !== replacing);
     await this.write([...others, profile]);
-    const inUse: Record<SecretName, boolean> = {
-      saslPassword: profile.sasl.mechanism !== 'none',
-      registryPassword: profile.schemaRegistry?.username !== undefined,
-    };
+    const inUse = secretsInUse(profile);
     for (const secret of SECRET_NAMES) {
       let value = changes[secret];
       if (replacing && replacing !== profile.name) {
@@ -95,10 +134,9 @@ export class ConnectionStore {
   }
 
   async secretsFor(name: string): Promise<ConnectionSecrets> {
-    return {
-      saslPassword: await this.secrets.get(secretKey(name, 'saslPassword')),
-      registryPassword: await this.secrets.get(secretKey(name, 'registryPassword')),
-    };
+    const secrets: ConnectionSecrets = {};
+    for (const secret of SECRET_NAMES) secrets[secret] = await this.secrets.get(secretKey(name, secret));
+    return secrets;
   }
 
   async hasSecret(name: string, secret: SecretName): Promise<boolean> {

@@ -1,11 +1,27 @@
 import { button, checkbox, dropdown, statusLine, textField, type Field } from '../components/controls';
 import { onHostMessage, vscodeApi } from '../components/vscodeApi';
-import type { ConnectionFormValues, FieldErrors, FormMessage, FormRequest, Mechanism, PemField } from './protocol';
+import type {
+  ClientAuth,
+  ConnectionFormValues,
+  FieldErrors,
+  FormMessage,
+  FormRequest,
+  Mechanism,
+  OAuthMode,
+  PemField,
+  PresetInfo,
+  SecretField,
+  TrustSource,
+} from './protocol';
 
 const api = vscodeApi<FormRequest>();
 let nextRequestId = 1;
+let presets: PresetInfo[] = [];
+const KEEP = 'Leave empty to keep the stored value.';
+const SECRET_HINT = "Kept in VS Code's secret storage only.";
 
 const fields = {
+  preset: dropdown<string>({ id: 'preset', label: 'Start from', choices: [{ value: '', label: 'Blank connection' }] }),
   name: textField({ id: 'name', label: 'Name', placeholder: 'local' }),
   bootstrapServers: textField({
     id: 'bootstrapServers',
@@ -16,20 +32,64 @@ const fields = {
   clientId: textField({ id: 'clientId', label: 'Client id', placeholder: 'kafka-workbench' }),
   mechanism: dropdown<Mechanism>({
     id: 'mechanism',
-    label: 'Authentication',
+    label: 'Mechanism',
     choices: [
       { value: 'none', label: 'None' },
       { value: 'plain', label: 'SASL/PLAIN' },
       { value: 'scram-sha-256', label: 'SASL/SCRAM-SHA-256' },
       { value: 'scram-sha-512', label: 'SASL/SCRAM-SHA-512' },
+      { value: 'oauthbearer', label: 'SASL/OAUTHBEARER (OAuth 2)' },
     ],
   }),
   username: textField({ id: 'username', label: 'User name' }),
-  password: textField({ id: 'password', label: 'Password', password: true, hint: "Kept in VS Code's secret storage only." }),
+  password: textField({ id: 'password', label: 'Password', password: true, hint: SECRET_HINT }),
+  oauthMode: dropdown<OAuthMode>({
+    id: 'oauthMode',
+    label: 'Token from',
+    choices: [
+      { value: 'client-credentials', label: 'OAuth client credentials' },
+      { value: 'static-token', label: 'A token I paste' },
+      { value: 'token-command', label: 'A command that prints a token' },
+    ],
+  }),
+  tokenEndpoint: textField({ id: 'tokenEndpoint', label: 'Token endpoint URL', placeholder: 'https://idp.example.com/oauth2/token' }),
+  oauthClientId: textField({ id: 'oauthClientId', label: 'Client id' }),
+  oauthClientSecret: textField({ id: 'oauthClientSecret', label: 'Client secret', password: true, hint: SECRET_HINT }),
+  oauthScope: textField({ id: 'oauthScope', label: 'Scope (optional)', placeholder: 'kafka' }),
+  oauthAudience: textField({ id: 'oauthAudience', label: 'Audience (optional)', placeholder: 'api://kafka' }),
+  oauthExtensions: textField({ id: 'oauthExtensions', label: 'SASL extensions (optional)', placeholder: 'logicalCluster=lkc-123, identityPoolId=pool-456' }),
+  oauthToken: textField({ id: 'oauthToken', label: 'Token', password: true, hint: SECRET_HINT }),
+  tokenCommand: textField({ id: 'tokenCommand', label: 'Token command', placeholder: 'az account get-access-token --query accessToken -o tsv', hint: 'Its output (a token, or JSON with access_token) is used; run again before the token expires.' }),
   tlsEnabled: checkbox({ id: 'tlsEnabled', label: 'Use TLS (SSL or SASL_SSL listener)' }),
-  caFile: textField({ id: 'caFile', label: 'CA certificate (PEM file)', hint: "Empty: the system's trusted CAs." }),
-  certFile: textField({ id: 'certFile', label: 'Client certificate (PEM file, for mutual TLS)' }),
-  keyFile: textField({ id: 'keyFile', label: 'Client key (PEM file)' }),
+  trustSource: dropdown<TrustSource>({
+    id: 'trustSource',
+    label: 'Trust',
+    choices: [
+      { value: 'system', label: "System's trusted CAs" },
+      { value: 'pem', label: 'CA certificate (PEM file)' },
+      { value: 'pkcs12', label: 'Trust store (PKCS12)' },
+      { value: 'jks', label: 'Trust store (JKS)' },
+    ],
+  }),
+  caFile: textField({ id: 'caFile', label: 'CA certificate file' }),
+  truststoreFile: textField({ id: 'truststoreFile', label: 'Trust store file' }),
+  truststorePassword: textField({ id: 'truststorePassword', label: 'Trust store password', password: true, hint: SECRET_HINT }),
+  clientAuth: dropdown<ClientAuth>({
+    id: 'clientAuth',
+    label: 'Client certificate (mutual TLS)',
+    choices: [
+      { value: 'none', label: 'None' },
+      { value: 'pem', label: 'PEM certificate and key files' },
+      { value: 'pkcs12', label: 'Key store (PKCS12)' },
+      { value: 'jks', label: 'Key store (JKS)' },
+    ],
+  }),
+  certFile: textField({ id: 'certFile', label: 'Client certificate file' }),
+  keyFile: textField({ id: 'keyFile', label: 'Client key file' }),
+  keystoreFile: textField({ id: 'keystoreFile', label: 'Key store file' }),
+  keystoreAlias: textField({ id: 'keystoreAlias', label: 'Alias (when it holds several keys)' }),
+  keystorePassword: textField({ id: 'keystorePassword', label: 'Key store password', password: true, hint: SECRET_HINT }),
+  keyPassword: textField({ id: 'keyPassword', label: 'Key password (if different)', password: true, hint: 'ssl.key.password; empty: the store password.' }),
   verifyHostname: checkbox({ id: 'verifyHostname', label: "Verify that the broker's certificate names its host" }),
   registryUrl: textField({
     id: 'registryUrl',
@@ -38,11 +98,16 @@ const fields = {
     hint: 'A Confluent-compatible registry, for Avro records in the Confluent wire format',
   }),
   registryUsername: textField({ id: 'registryUsername', label: 'Registry user name (basic auth, optional)' }),
-  registryPassword: textField({ id: 'registryPassword', label: 'Registry password', password: true, hint: "Kept in VS Code's secret storage only." }),
+  registryPassword: textField({ id: 'registryPassword', label: 'Registry password', password: true, hint: SECRET_HINT }),
   registryCaFile: textField({ id: 'registryCaFile', label: 'Registry CA certificate (PEM file, for https with a private CA)' }),
 } satisfies { [K in keyof ConnectionFormValues]: Field<ConnectionFormValues[K]> };
 
+type Key = keyof ConnectionFormValues;
+
 const status = statusLine('status');
+const presetHelp = document.createElement('div');
+presetHelp.className = 'field-hint preset-help';
+presetHelp.id = 'presetHelp';
 const pendingFiles = new Map<number, PemField>();
 
 function values(): ConnectionFormValues {
@@ -52,20 +117,61 @@ function values(): ConnectionFormValues {
 }
 
 function showErrors(errors: FieldErrors): void {
-  for (const [key, f] of Object.entries(fields)) (f as Field<unknown>).setError(errors[key as keyof ConnectionFormValues]);
+  for (const [key, f] of Object.entries(fields)) (f as Field<unknown>).setError(errors[key as Key]);
+}
+
+function show(keys: Key[], visible: boolean): void {
+  for (const key of keys) {
+    fields[key].setVisible(visible);
+    if (key in browseButtons) browseButtons[key as PemField].hidden = !visible;
+  }
 }
 
 function updateVisibility(): void {
-  const sasl = fields.mechanism.get() !== 'none';
-  fields.username.setVisible(sasl);
-  fields.password.setVisible(sasl);
+  const mechanism = fields.mechanism.get();
+  show(['username', 'password'], mechanism !== 'none' && mechanism !== 'oauthbearer');
+  const oauth = mechanism === 'oauthbearer';
+  const mode = fields.oauthMode.get();
+  show(['oauthMode', 'oauthExtensions'], oauth);
+  show(['tokenEndpoint', 'oauthClientId', 'oauthClientSecret', 'oauthScope', 'oauthAudience'], oauth && mode === 'client-credentials');
+  show(['oauthToken'], oauth && mode === 'static-token');
+  show(['tokenCommand'], oauth && mode === 'token-command');
   const tls = fields.tlsEnabled.get();
-  for (const key of ['caFile', 'certFile', 'keyFile', 'verifyHostname'] as const) fields[key].setVisible(tls);
-  for (const key of ['caFile', 'certFile', 'keyFile'] as const) browseButtons[key].hidden = !tls;
+  const trust = fields.trustSource.get();
+  const client = fields.clientAuth.get();
+  show(['trustSource', 'clientAuth', 'verifyHostname'], tls);
+  show(['caFile'], tls && trust === 'pem');
+  show(['truststoreFile', 'truststorePassword'], tls && (trust === 'pkcs12' || trust === 'jks'));
+  show(['certFile', 'keyFile'], tls && client === 'pem');
+  show(['keystoreFile', 'keystoreAlias', 'keystorePassword'], tls && (client === 'pkcs12' || client === 'jks'));
+  show(['keyPassword'], tls && client !== 'none');
   const registry = fields.registryUrl.get().trim() !== '';
-  for (const key of ['registryUsername', 'registryCaFile'] as const) fields[key].setVisible(registry);
-  fields.registryPassword.setVisible(registry && fields.registryUsername.get().trim() !== '');
-  browseButtons.registryCaFile.hidden = !registry;
+  show(['registryUsername', 'registryCaFile'], registry);
+  show(['registryPassword'], registry && fields.registryUsername.get().trim() !== '');
+  // A row whose fields are all hidden takes no space.
+  for (const r of document.querySelectorAll<HTMLElement>('.row')) r.hidden = [...r.children].every((c) => (c as HTMLElement).hidden);
+}
+
+function setLabel(key: Key, text: string): void {
+  const label = fields[key].root.querySelector('.field-label');
+  if (label) label.textContent = text;
+}
+
+/** Fills what a managed service always needs; leaves the name, hosts and secrets to the user. */
+function applyPreset(id: string): void {
+  const preset = presets.find((p) => p.id === id);
+  presetHelp.textContent = preset?.help ?? '';
+  setLabel('username', preset?.usernameLabel ?? 'User name');
+  setLabel('password', preset?.passwordLabel ?? 'Password');
+  if (!preset) return updateVisibility();
+  fields.mechanism.set(preset.mechanism);
+  fields.tlsEnabled.set(preset.tls);
+  fields.trustSource.set(preset.trust);
+  fields.clientAuth.set(preset.clientAuth);
+  fields.verifyHostname.set(true);
+  fields.bootstrapServers.root.querySelector('vscode-text-field')?.setAttribute('placeholder', preset.bootstrapPlaceholder);
+  if (/^127\.0\.0\.1:9092$/.test(fields.bootstrapServers.get().trim())) fields.bootstrapServers.set('');
+  updateVisibility();
 }
 
 function post(message: FormRequest): void {
@@ -90,6 +196,8 @@ const browseButtons: Record<PemField, HTMLElement> = {
   certFile: browseButton('certFile'),
   keyFile: browseButton('keyFile'),
   registryCaFile: browseButton('registryCaFile'),
+  truststoreFile: browseButton('truststoreFile'),
+  keystoreFile: browseButton('keystoreFile'),
 };
 
 const testButton = button({
@@ -108,35 +216,102 @@ const saveButton = button({
 });
 const cancelButton = button({ id: 'cancel', label: 'Cancel', secondary: true, onClick: () => post({ type: 'cancel' }) });
 
+/** Fields side by side where there is room (they wrap one under the other in a narrow editor). */
+function row(...keys: Key[]): HTMLElement {
+  const div = document.createElement('div');
+  div.className = 'row';
+  for (const key of keys) {
+    const root = fields[key].root;
+    if (key in browseButtons) {
+      const line = document.createElement('div');
+      line.className = 'with-button';
+      const control = root.querySelector('vscode-text-field');
+      if (control) {
+        control.replaceWith(line);
+        line.append(control, browseButtons[key as PemField]);
+      }
+    }
+    div.append(root);
+  }
+  return div;
+}
+
+function section(title: string, ...children: HTMLElement[]): HTMLElement {
+  const el = document.createElement('section');
+  el.setAttribute('aria-label', title);
+  const h = document.createElement('h3');
+  h.textContent = title;
+  el.append(h, ...children);
+  return el;
+}
+
 function render(mode: 'add' | 'edit'): void {
   const form = document.getElementById('app');
   if (!form) return;
   form.replaceChildren();
+  form.classList.add('connection-form');
   const heading = document.createElement('h2');
   heading.textContent = mode === 'add' ? 'Add Kafka Connection' : 'Edit Kafka Connection';
   form.append(heading);
-  for (const [key, f] of Object.entries(fields)) {
-    form.append((f as Field<unknown>).root);
-    if (key in browseButtons) (f as Field<unknown>).root.append(browseButtons[key as PemField]);
-  }
+  if (mode === 'add') form.append(row('preset'), presetHelp);
+  form.append(
+    section('Cluster', row('name', 'clientId'), row('bootstrapServers')),
+    section(
+      'Authentication',
+      row('mechanism'),
+      row('username', 'password'),
+      row('oauthMode'),
+      row('tokenEndpoint'),
+      row('oauthClientId', 'oauthClientSecret'),
+      row('oauthScope', 'oauthAudience'),
+      row('oauthToken'),
+      row('tokenCommand'),
+      row('oauthExtensions'),
+    ),
+    section(
+      'TLS',
+      row('tlsEnabled'),
+      row('trustSource'),
+      row('caFile'),
+      row('truststoreFile'),
+      row('truststorePassword'),
+      row('clientAuth'),
+      row('certFile'),
+      row('keyFile'),
+      row('keystoreFile'),
+      row('keystoreAlias', 'keystorePassword'),
+      row('keyPassword'),
+      row('verifyHostname'),
+    ),
+    section('Schema Registry', row('registryUrl'), row('registryUsername', 'registryPassword'), row('registryCaFile')),
+  );
   const actions = document.createElement('div');
   actions.className = 'actions';
   actions.append(saveButton, testButton, cancelButton);
   form.append(actions, status.root);
-  fields.mechanism.onChange(updateVisibility);
-  fields.tlsEnabled.onChange(updateVisibility);
-  fields.registryUrl.onChange(updateVisibility);
-  fields.registryUsername.onChange(updateVisibility);
+  for (const key of ['mechanism', 'oauthMode', 'tlsEnabled', 'trustSource', 'clientAuth', 'registryUrl', 'registryUsername'] as const) {
+    fields[key].onChange(updateVisibility);
+  }
+  fields.preset.onChange(() => applyPreset(fields.preset.get()));
 }
 
 onHostMessage<FormMessage>((message) => {
   switch (message.type) {
     case 'init': {
+      presets = message.presets;
+      const presetControl = fields.preset.root.querySelector('vscode-dropdown');
+      for (const p of presets) {
+        const option = document.createElement('vscode-option');
+        option.setAttribute('value', p.id);
+        option.textContent = p.label;
+        presetControl?.append(option);
+      }
       render(message.mode);
       for (const [key, value] of Object.entries(message.values)) (fields as Record<string, Field<unknown>>)[key]?.set(value);
-      const keep = 'Leave empty to keep the stored password.';
-      if (message.stored.password) fields.password.root.querySelector('.field-hint')!.textContent = keep;
-      if (message.stored.registryPassword) fields.registryPassword.root.querySelector('.field-hint')!.textContent = keep;
+      for (const [key, stored] of Object.entries(message.stored) as [SecretField, boolean][]) {
+        const hint = fields[key].root.querySelector('.field-hint');
+        if (stored && hint) hint.textContent = KEEP;
+      }
       // The toolkit's elements upgrade asynchronously; apply visibility once they exist.
       requestAnimationFrame(updateVisibility);
       break;
