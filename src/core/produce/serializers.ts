@@ -5,7 +5,7 @@ import { JsonSyntaxError, parseLocatedJson } from '../json/locatedJson';
  * its factory for 'avro' from avroSerializer.ts (the form lists the formats it is given).
  */
 
-export type KeyFormat = 'none' | 'string' | 'json' | 'avro';
+export type KeyFormat = 'none' | 'string' | 'json' | 'avro' | 'protobuf' | 'jsonschema';
 export type ValueFormat = KeyFormat;
 
 export class SerializationError extends Error {
@@ -21,7 +21,11 @@ export interface Serializer {
   serialize(text: string): Buffer | null;
 }
 
-/** Options a format may need (Avro: the schema, and the registry's id of it for the Confluent wire format). */
+/**
+ * Options a format may need (Avro: the schema, and the registry's id of it for the Confluent wire
+ * format; Protobuf: a JSON bundle of the .proto files and the message, see protobuf/serde.ts;
+ * JSON Schema: the schema bundle, see jsonschema/schema.ts).
+ */
 export interface SerializerOptions {
   schema?: string;
   schemaId?: number;

@@ -12,9 +12,13 @@ import type { ConnectionManager } from '../connections/connectionManager';
 import { showError } from '../commands';
 import { log } from '../log';
 import { withAvroSchemas, type AvroValueChoice } from './avroValue';
+import { withSchemaFormats, type SchemaFormatChoices } from './schemaFormatValue';
 
-/** A produce given in full: the command sends it without opening the form. */
-export interface ProduceCommandSpec {
+/**
+ * A produce given in full: the command sends it without opening the form. Protobuf and JSON Schema
+ * keys and values take `protobuf`/`keyProtobuf` and `jsonSchema`/`keyJsonSchema` (schemaFormatValue.ts).
+ */
+export interface ProduceCommandSpec extends SchemaFormatChoices {
   connectionName: string;
   topic: string;
   /** Marks the argument as a full spec to send now (otherwise it only pre-fills the form). */
@@ -104,7 +108,8 @@ async function sendSpec(manager: ConnectionManager, s: ProduceCommandSpec): Prom
     sendStyle: s.sendStyle ?? 'synchronous',
     transaction: s.transaction,
   };
-  const spec = await withAvroSchemas(manager, client, s.connectionName, plain, { key: s.keyAvro, value: s.avro });
+  const withAvro = await withAvroSchemas(manager, client, s.connectionName, plain, { key: s.keyAvro, value: s.avro });
+  const spec = await withSchemaFormats(manager, client, s.connectionName, withAvro, s);
   const hooks = { onUnawaitedFailure: logUnawaitedFailure };
   if (s.replyTopic) {
     const { outcome, reply } = await requestReply(client, spec, { replyTopic: s.replyTopic, timeoutMs: s.replyTimeoutMs ?? 10_000 }, hooks);
