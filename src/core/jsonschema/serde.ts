@@ -43,6 +43,10 @@ export interface JsonSchemaRegisterOptions {
   isKey?: boolean;
   strategy?: SubjectNameStrategy;
   autoRegister?: boolean;
+  /** A subject given outright instead of the strategy's. */
+  subject?: string;
+  /** Runs once the `$ref` files are registered, before the schema itself is (a compatibility check); throw to stop. */
+  beforeRegister?: (subject: string, references: SchemaReference[]) => Promise<void>;
 }
 
 function titleOf(text: string): string | undefined {
@@ -59,7 +63,7 @@ function titleOf(text: string): string | undefined {
  * schema with them as references. RecordNameStrategy uses the schema's `title`.
  */
 export async function resolveJsonSchemaId(o: JsonSchemaRegisterOptions): Promise<{ schemaId: number; subject: string; references: SchemaReference[] }> {
-  const subject = subjectName(o.strategy ?? 'TopicNameStrategy', o.topic, o.isKey ?? false, titleOf(o.schema.text));
+  const subject = o.subject ?? subjectName(o.strategy ?? 'TopicNameStrategy', o.topic, o.isKey ?? false, titleOf(o.schema.text));
   const references: SchemaReference[] = [];
   for (const ref of o.schema.refs) {
     const text = o.schema.bundle.files[ref];
@@ -76,6 +80,7 @@ export async function resolveJsonSchemaId(o: JsonSchemaRegisterOptions): Promise
     if (!found) throw new SchemaRegistryError(`The schema is not registered under subject "${subject}" in the Schema Registry at ${o.registry.url}, and registering is off: register it, or allow registering.`, 'not-found', 404);
     return { schemaId: found.id, subject, references };
   }
+  await o.beforeRegister?.(subject, references);
   return { schemaId: await o.registry.register(subject, o.schema.text, 'JSON', references), subject, references };
 }
 

@@ -67,6 +67,10 @@ export interface ProtoRegisterOptions {
   strategy?: SubjectNameStrategy;
   /** Register when the subject lacks the schema (default true); false only looks it up. */
   autoRegister?: boolean;
+  /** A subject given outright instead of the strategy's. */
+  subject?: string;
+  /** Runs once the imports are registered, before the file itself is (a compatibility check); throw to stop. */
+  beforeRegister?: (subject: string, references: SchemaReference[]) => Promise<void>;
 }
 
 /**
@@ -75,7 +79,7 @@ export interface ProtoRegisterOptions {
  * @throws SchemaRegistryError (409 incompatible in the registry's words, not registered with registering off, ...).
  */
 export async function resolveProtoSchemaId(o: ProtoRegisterOptions): Promise<{ schemaId: number; subject: string; references: SchemaReference[] }> {
-  const subject = subjectName(o.strategy ?? 'TopicNameStrategy', o.topic, o.isKey ?? false, o.type.fullName.replace(/^\./, ''));
+  const subject = o.subject ?? subjectName(o.strategy ?? 'TopicNameStrategy', o.topic, o.isKey ?? false, o.type.fullName.replace(/^\./, ''));
   const done = new Map<string, SchemaReference>();
   const ensure = async (fileName: string, asSubject: string, depth: number): Promise<{ id: number; version?: number; references: SchemaReference[] }> => {
     const file = o.schema.files.get(fileName);
@@ -96,6 +100,7 @@ export async function resolveProtoSchemaId(o: ProtoRegisterOptions): Promise<{ s
     if (o.autoRegister === false) {
       throw new SchemaRegistryError(`${fileName} is not registered under subject "${asSubject}" in the Schema Registry at ${o.registry.url}, and registering is off: register it, or allow registering.`, 'not-found', 404);
     }
+    if (depth === 0 && o.beforeRegister) await o.beforeRegister(asSubject, references);
     const id = await o.registry.register(asSubject, file.text, 'PROTOBUF', references);
     const version = depth > 0 ? (await o.registry.lookup(asSubject, file.text, 'PROTOBUF', references))?.version : undefined;
     return { id, version, references };
