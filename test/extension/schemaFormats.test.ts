@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { SchemaRegistryClient } from '../../src/core/avro/registry';
 import type { ConsumeViewerHandle } from '../../src/host/consume/consumeViewer';
 import type { ProduceCommandResult } from '../../src/host/produce/produceRunner';
+import { confluent } from '../fixtures/confluent/confluentPython';
 import { createTopic, deleteTopic, uniqueTopic } from '../support/consumeFixtures';
 import { findRepoRoot } from '../support/repoRoot';
 import { schemaRegistry } from '../support/schemaRegistry';
@@ -22,12 +23,14 @@ describe('Protobuf and JSON Schema through the produce and consume commands (rea
   this.timeout(300_000);
   let broker: BrokerInfo;
   let direct: SchemaRegistryClient;
+  let registryUrl: string;
   const topics: string[] = [];
   const handles: ConsumeViewerHandle[] = [];
 
   before(async () => {
     const [b, registry] = await Promise.all([testBroker(), schemaRegistry()]);
     broker = b;
+    registryUrl = registry.url;
     direct = new SchemaRegistryClient({ url: registry.url, timeoutMs: 15_000 });
     await vscode.commands.executeCommand('kafkaWorkbench.addConnection', { name: CONNECTION, bootstrapServers: [broker.bootstrap], schemaRegistry: { url: registry.url } });
   });
@@ -72,6 +75,21 @@ describe('Protobuf and JSON Schema through the produce and consume commands (rea
     assert.equal(pbRecord.valueError, undefined);
     assert.deepEqual(JSON.parse(pbRecord.value!), ORDER);
 
+    // The same broker through Confluent's client: it reads our record and decodes it with its
+    // ProtobufDeserializer; what its ProtobufSerializer writes through its Producer, our viewer decodes.
+    const pyTopic = await topic();
+    const proto = { protoDir: join(fixtures, 'protobuf'), file: 'acme/order.proto', message: 'acme.orders.Order' };
+    const [read, theirs] = await confluent(registryUrl, [
+      { op: 'consume', bootstrap: broker.bootstrap, topic: pbTopic, count: 1, ...proto },
+      { op: 'pb-serialize', ...proto, json: ORDER, topic: pyTopic, refPrefix: `${pyTopic}/`, bootstrap: broker.bootstrap },
+    ]);
+    assert.deepEqual(read.decoded, [ORDER], read.fatal);
+    assert.ok(theirs.hex, theirs.fatal);
+    const pyView = await vscode.commands.executeCommand<ConsumeViewerHandle>('kafkaWorkbench.consumeFromOffset', { connectionName: CONNECTION, topic: pyTopic, start: { kind: 'earliest' }, valueFormat: 'protobuf' });
+    handles.push(pyView);
+    await pyView.waitForReceived(1, 30_000);
+    assert.deepEqual(JSON.parse(pyView.records()[0].value!), ORDER, pyView.records()[0].valueError);
+
     const jsView = await vscode.commands.executeCommand<ConsumeViewerHandle>('kafkaWorkbench.consumeFromOffset', { connectionName: CONNECTION, topic: jsTopic, start: { kind: 'earliest' }, valueFormat: 'jsonschema' });
     handles.push(jsView);
     await jsView.waitForReceived(1, 30_000);
@@ -105,6 +123,23 @@ describe('Protobuf and JSON Schema through the produce and consume commands (rea
     assert.ok(tab?.input instanceof vscode.TabInputTextDiff, 'a diff editor is open');
     const right = await vscode.workspace.openTextDocument(vscode.Uri.parse(diff.right));
     assert.match(right.getText(), /"b"/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('a .proto that does not parse gets a diagnostic at the line and column of the fault', async () => {
+    const uri = vscode.Uri.file(join(fixtures, 'protobuf', 'broken.proto'));
+    const diagnostics = new Promise<vscode.Diagnostic[]>((resolve) => {
+      const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+        if (!e.uris.some((u) => u.toString() === uri.toString())) return;
+        sub.dispose();
+        resolve(vscode.languages.getDiagnostics(uri));
+      });
+    });
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const [d] = await diagnostics;
+    assert.equal(d.source, 'Protobuf');
+    assert.match(d.message, /illegal token 'int32', ';' expected/);
+    assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.character], [4, 2, 7]);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

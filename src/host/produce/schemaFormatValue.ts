@@ -91,7 +91,7 @@ export async function readProtoWorkspace(file: string): Promise<{ name: string; 
       }
     }
   }
-  const folder = roots.find((r) => (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.fsPath === r));
+  const folder = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath).find((f) => file.startsWith(f + path.sep));
   // Named as other files import it (relative to its workspace folder), which is also the reference name if it is ever imported.
   const name = folder ? path.relative(folder, file).split(path.sep).join('/') : path.basename(file);
   return { name, text, files };
