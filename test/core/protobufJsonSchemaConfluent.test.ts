@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { detectFormat } from '../../src/core/avro/detectFormat';
 import { SchemaRegistryClient } from '../../src/core/avro/registry';
+import { parseAvroSchema } from '../../src/core/avro/schema';
+import { deserializeAvro, serializeAvro } from '../../src/core/avro/serde';
 import { decode } from '../../src/core/consume/deserializers';
 import { jsonSchemaDeserializer } from '../../src/core/consume/jsonSchemaDeserializer';
 import { protobufDeserializer } from '../../src/core/consume/protobufDeserializer';
@@ -172,6 +174,22 @@ describe("Protobuf and JSON Schema, cross-checked with Confluent's serializers (
     assert.match(shown.error!, /violates its schema \d+: \/id: must be integer/);
     assert.match(shown.error!, /"id":"seven"/, 'the value is shown with the violation');
     assert.equal((await detectFormat(theirBytes, registry)).kind, 'wire');
+  });
+
+  it("Avro beside them: our wire-format record decodes with Confluent's AvroDeserializer, its AvroSerializer's with ours", async () => {
+    const schema = parseAvroSchema(readFileSync(path.join(findRepoRoot(), 'test', 'fixtures', 'avro', 'contact-v1-fax.avsc'), 'utf8'));
+    const topic = `avro-${run}`;
+    const value = { name: 'Ada', faxNumber: { string: '+1 555 0100' } };
+    const ours = await serializeAvro({ schema, json: value, format: 'confluent', registry, topic });
+    const [theirRead, theirs] = await confluent(url, [
+      { op: 'avro-deserialize', hex: ours.bytes.toString('hex'), topic },
+      { op: 'avro-serialize', value: { name: 'Grace', faxNumber: null }, topic },
+    ]);
+    assert.deepEqual(theirRead.json, { name: 'Ada', faxNumber: '+1 555 0100' }, theirRead.fatal);
+    assert.ok(theirs.hex, theirs.fatal);
+    const back = await deserializeAvro(Buffer.from(theirs.hex, 'hex'), { registry });
+    assert.deepEqual(back.ok && back.json, { name: 'Grace', faxNumber: null });
+    assert.equal(back.ok && back.schemaId, ours.schemaId);
   });
 
   it('JSON Schema 2020-12 (prefixItems) and a schema the meta-schema refuses', () => {
