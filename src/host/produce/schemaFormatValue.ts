@@ -13,7 +13,9 @@ import type { KafkaClient } from '../../core/kafka/client';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { compileJsonSchema, externalRefs, JsonSchemaError, parseSchemaJson, type CompiledJsonSchema, type JsonSchemaBundle } from '../../core/jsonschema/schema';
 import { resolveJsonSchemaId } from '../../core/jsonschema/serde';
+import { checkJsonSchemaText } from '../../core/produce/jsonSchemaSerializer';
 import { prepareProduce, type ProduceSpec } from '../../core/produce/produceService';
+import { checkProtoJsonText } from '../../core/produce/protobufSerializer';
 import { descriptorSchema, looksLikeDescriptor } from '../../core/protobuf/descriptorSchema';
 import { messageType, parseProtoSchema, ProtoSchemaError, type ProtoSchema } from '../../core/protobuf/schema';
 import { bundleOf, resolveProtoSchemaId } from '../../core/protobuf/serde';
@@ -230,5 +232,53 @@ export async function withSchemaFormats(manager: ConnectionManager, client: Kafk
     return out;
   } catch (e) {
     return wrap(e);
+  }
+}
+
+/** The message types a workspace .proto declares (full names), for a message chooser. Throws when it does not parse. */
+export async function protoMessageTypes(schemaFile: string): Promise<string[]> {
+  try {
+    return (await loadProtoFile(schemaFile)).messageTypes;
+  } catch (e) {
+    return wrap(e);
+  }
+}
+
+/**
+ * The check as the user types, for a form: the key or value text against its Protobuf message or
+ * JSON Schema, every problem with its path; `ok: false` with the reason when the schema itself
+ * cannot be loaded. Nothing is registered.
+ */
+export async function checkSchemaFormatText(
+  manager: ConnectionManager,
+  connection: string,
+  format: 'protobuf' | 'jsonschema',
+  choice: ProtobufValueChoice | JsonSchemaValueChoice,
+  text: string,
+): Promise<{ ok: boolean; text: string }> {
+  try {
+    if (format === 'protobuf') {
+      const c = choice as ProtobufValueChoice;
+      const schema = c.subject ? (await loadProtoSubject(await registryOf(manager, connection, 'A subject'), c.subject)).schema : c.schemaFile ? await loadProtoFile(c.schemaFile) : undefined;
+      if (!schema) return { ok: false, text: 'Choose a .proto file or a Schema Registry subject.' };
+      const name = c.messageType ?? (schema.messageTypes.length === 1 ? schema.messageTypes[0] : undefined);
+      if (!name) return { ok: false, text: `Choose the message type: ${schema.main.name} declares ${schema.messageTypes.join(', ')}.` };
+      const problem = checkProtoJsonText(bundleOf(schema, messageType(schema, name).fullName.replace(/^\./, '')), text);
+      return problem ? { ok: false, text: `Does not match ${name}: ${problem}` } : { ok: true, text: `Matches ${name}.` };
+    }
+    const c = choice as JsonSchemaValueChoice;
+    let compiled: CompiledJsonSchema | undefined;
+    if (c.subject) {
+      const registry = await registryOf(manager, connection, 'A subject');
+      const v = await registry.getVersion(c.subject, 'latest');
+      const refs = await registry.referencedSchemas(v.references);
+      compiled = compileJsonSchema({ file: c.subject, files: { ...Object.fromEntries(refs), [c.subject]: v.schema } });
+    } else if (c.schemaFile) compiled = await loadJsonSchemaFile(c.schemaFile);
+    if (!compiled) return { ok: false, text: 'Choose a JSON Schema file or a Schema Registry subject.' };
+    const problem = checkJsonSchemaText(compiled, text);
+    return problem ? { ok: false, text: `Does not match ${compiled.bundle.file}: ${problem}` } : { ok: true, text: `Matches ${compiled.bundle.file}.` };
+  } catch (e) {
+    if (e instanceof KafkaWorkbenchError || e instanceof ProtoSchemaError || e instanceof JsonSchemaError || e instanceof SchemaRegistryError) return { ok: false, text: e.message };
+    throw e;
   }
 }
