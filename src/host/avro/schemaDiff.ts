@@ -11,10 +11,12 @@ import { schemaUri } from './schemaDocuments';
 export interface DiffArg {
   connectionName: string;
   subject: string;
-  /** Both optional: by default the version before `right` (or the node's version) and the latest. */
+  /** Both optional: by default the latest version and the one before it (or the node's version against the latest). */
   left?: number;
   right?: number;
   version?: number;
+  /** Ask which two versions (a multi-select quick pick) instead of the latest two. */
+  pick?: boolean;
 }
 
 const EXT: Record<SchemaType, 'avsc' | 'proto' | 'json'> = { AVRO: 'avsc', PROTOBUF: 'proto', JSON: 'json' };
@@ -32,16 +34,22 @@ export function diffSchemaVersionsCommand(manager: ConnectionManager): vscode.Di
     let left = arg.left;
     let right = arg.right;
     if (left === undefined || right === undefined) {
-      if (arg.version !== undefined && left === undefined && right === undefined) {
+      const latest = versions[versions.length - 1];
+      if (arg.version !== undefined) {
+        // On a version: it against the latest, or, on the latest, against the one before.
         left = arg.version;
-        right = versions[versions.length - 1] === arg.version ? versions[versions.length - 2] : versions[versions.length - 1];
-      } else {
+        right = latest === arg.version ? versions[versions.length - 2] : latest;
+      } else if (arg.pick) {
         const pick = await vscode.window.showQuickPick(
           versions.map((v) => ({ label: `version ${v}`, v })).reverse(),
           { title: `Compare Schema Versions of ${arg.subject}: pick two`, canPickMany: true },
         );
         if (!pick || pick.length !== 2) return undefined;
-        [left, right] = pick.map((p) => p.v).sort((a, b) => a - b);
+        [left, right] = pick.map((p) => p.v);
+      } else {
+        // On a subject: what its latest version changed.
+        left = versions[versions.length - 2];
+        right = latest;
       }
     }
     const [l, r] = [Math.min(left, right), Math.max(left, right)];
