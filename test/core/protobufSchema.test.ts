@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { detectFormat } from '../../src/core/avro/detectFormat';
 import { decodeProtoToJson, encodeProtoJson } from '../../src/core/protobuf/json';
 import { messageIndexTable } from '../../src/core/protobuf/messageIndexes';
 import { messageType, parseProtoSchema, ProtoSchemaError, typeAtIndexes } from '../../src/core/protobuf/schema';
@@ -50,5 +51,14 @@ message W { google.protobuf.Timestamp t = 1; google.protobuf.Duration d = 2; goo
     const back = decodeProtoToJson(w, encodeProtoJson(w, json));
     assert.deepEqual(back, { ...json, d: '-1.500s' });
     assert.throws(() => encodeProtoJson(w, { t: 'yesterday', u: -1, raw: '%%' }), /t: expected a Timestamp.*u: -1 is out of range for uint64.*raw: expected bytes as base64/);
+  });
+
+  it('detectFormat without a registry: JSON, text, binary, null, and a wire-format header it cannot resolve', async () => {
+    assert.deepEqual(await detectFormat(Buffer.from('{"a": 1}')), { kind: 'json' });
+    assert.deepEqual(await detectFormat(Buffer.from('hello\tworld')), { kind: 'text' });
+    assert.deepEqual(await detectFormat(Buffer.from([0x0a, 0x01, 0x61])), { kind: 'binary' });
+    assert.deepEqual(await detectFormat(null), { kind: 'null' });
+    const wire = await detectFormat(encodeProtobufWireFormat(42, [0], Buffer.from([8, 1])));
+    assert.equal(wire.kind === 'wire-unknown' && wire.schemaId, 42);
   });
 });
