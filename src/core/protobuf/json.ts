@@ -21,11 +21,35 @@ export class ProtoValueError extends Error {
   }
 }
 
+// protobufjs computes a fullName by walking the parents on every read, and names are asked for
+// per field per record: both are cached per reflection object.
+const jsonNames = new WeakMap<protobuf.Field, string>();
+const fullNames = new WeakMap<protobuf.ReflectionObject, string>();
+const fieldsByName = new WeakMap<protobuf.Type, Map<string, protobuf.Field>>();
+
 /** protoc's json_name: underscores dropped, the next letter upper-cased. */
 export function jsonName(field: protobuf.Field): string {
-  const explicit = (field.options as Record<string, unknown> | undefined)?.json_name;
-  if (typeof explicit === 'string') return explicit;
-  return field.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  let name = jsonNames.get(field);
+  if (name === undefined) {
+    const explicit = (field.options as Record<string, unknown> | undefined)?.json_name;
+    name = typeof explicit === 'string' ? explicit : field.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    jsonNames.set(field, name);
+  }
+  return name;
+}
+
+/** A message's fields by JSON name and by .proto name. */
+function fieldsOf(type: protobuf.Type): Map<string, protobuf.Field> {
+  let byName = fieldsByName.get(type);
+  if (!byName) {
+    byName = new Map();
+    for (const f of type.fieldsArray) {
+      byName.set(jsonName(f), f);
+      byName.set(f.name, f);
+    }
+    fieldsByName.set(type, byName);
+  }
+  return byName;
 }
 
 const INT32 = new Set(['int32', 'sint32', 'sfixed32']);
@@ -47,7 +71,12 @@ const WRAPPERS: Record<string, string> = {
 };
 
 function fullName(t: protobuf.ReflectionObject): string {
-  return t.fullName.replace(/^\./, '');
+  let name = fullNames.get(t);
+  if (name === undefined) {
+    name = t.fullName.replace(/^\./, '');
+    fullNames.set(t, name);
+  }
+  return name;
 }
 
 function describe(v: unknown): string {
@@ -76,11 +105,7 @@ class Reader {
     if (wkt !== NOT_WKT) return wkt as Record<string, unknown> | undefined;
     if (json === null || typeof json !== 'object' || Array.isArray(json)) return this.fail(path, `expected an object for ${fullName(type)}, found ${describe(json)}`);
     const out: Record<string, unknown> = {};
-    const byName = new Map<string, protobuf.Field>();
-    for (const f of type.fieldsArray) {
-      byName.set(jsonName(f), f);
-      byName.set(f.name, f);
-    }
+    const byName = fieldsOf(type);
     const oneofSet = new Map<string, string>();
     for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
       const field = byName.get(key);
