@@ -339,10 +339,18 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       case 'registry': {
         const subjects = (await this.registry(c).then((r) => r.listSubjects())).filter((subject) => matchesFilter(subject, this.filterText));
         if (subjects.length === 0) return empty(this.filterText ? `No subject matches "${this.filterText}"` : 'No subjects registered');
-        // One request per subject for its type, in parallel; a failure leaves the type out.
+        // One request per subject for its type (the first 500), 8 at a time; a failure leaves the type out.
         const registry = await this.registry(c);
         const sorted = subjects.sort();
-        const types = await Promise.all(sorted.map((subject, i) => (i < 500 ? registry.getVersion(subject, 'latest').then((v) => v.schemaType, () => undefined) : undefined)));
+        const types: (SchemaType | undefined)[] = [];
+        let next = 0;
+        const worker = async () => {
+          while (next < Math.min(sorted.length, 500)) {
+            const i = next++;
+            types[i] = await registry.getVersion(sorted[i], 'latest').then((v) => v.schemaType, () => undefined);
+          }
+        };
+        await Promise.all(Array.from({ length: 8 }, worker));
         return sorted.map((subject, i) => ({ kind: 'subject', connectionName: c, subject, schemaType: types[i] }));
       }
       case 'subject': {

@@ -111,7 +111,8 @@ export class ProducePanel {
           values,
           compressions: availableCompressions(),
           // Keys take the same formats (the form adds "No key").
-          valueFormats: availableFormats().filter((f) => f !== 'none') as ValueFormatChoice[],
+          // This form has no fields for Protobuf / JSON Schema yet (scripts use them through the command).
+          valueFormats: availableFormats().filter((f) => f !== 'none' && f !== 'protobuf' && f !== 'jsonschema') as ValueFormatChoice[],
         });
         if (values.connection) await this.sendTopics(values.connection);
         break;
