@@ -23,11 +23,21 @@ export interface SchemaRegistryOptions {
 
 export type SchemaType = 'AVRO' | 'JSON' | 'PROTOBUF';
 
+/** A schema's dependency on another subject's version (a Protobuf import, a JSON Schema $ref). */
+export interface SchemaReference {
+  /** How the schema names it: the import path, or the $ref URL. */
+  name: string;
+  subject: string;
+  version: number;
+}
+
 export interface RegistrySchema {
   id: number;
   /** The schema as a string (for Avro, JSON text). */
   schema: string;
   schemaType: SchemaType;
+  /** Other subjects' versions the schema imports (Protobuf, JSON Schema); absent when none. */
+  references?: SchemaReference[];
 }
 
 export interface SubjectVersion extends RegistrySchema {
@@ -117,9 +127,9 @@ export class SchemaRegistryClient {
   getSchemaById(id: number): Promise<RegistrySchema> {
     let cached = this.byId.get(id);
     if (!cached) {
-      cached = this.request<{ schema: string; schemaType?: SchemaType }>('GET', `schemas/ids/${id}`, undefined, {
+      cached = this.request<{ schema: string; schemaType?: SchemaType; references?: SchemaReference[] }>('GET', `schemas/ids/${id}`, undefined, {
         notFound: (m) => `Schema id ${id} is not in the Schema Registry at ${this.options.url}: ${m}`,
-      }).then((r) => ({ id, schema: r.schema, schemaType: r.schemaType ?? 'AVRO' }));
+      }).then((r) => ({ id, schema: r.schema, schemaType: r.schemaType ?? 'AVRO', ...refs(r.references) }));
       this.byId.set(id, cached);
       cached.catch(() => this.byId.delete(id));
     }
@@ -137,14 +147,14 @@ export class SchemaRegistryClient {
   }
 
   async getVersion(subject: string, version: number | 'latest' = 'latest'): Promise<SubjectVersion> {
-    const r = await this.request<{ subject: string; id: number; version: number; schema: string; schemaType?: SchemaType }>(
+    const r = await this.request<{ subject: string; id: number; version: number; schema: string; schemaType?: SchemaType; references?: SchemaReference[] }>(
       'GET',
       `subjects/${enc(subject)}/versions/${version}`,
       undefined,
       { notFound: (m) => `Version ${version} of subject "${subject}" is not in the Schema Registry: ${m}` },
     );
-    const found = { subject: r.subject ?? subject, id: r.id, version: r.version, schema: r.schema, schemaType: r.schemaType ?? 'AVRO' };
-    if (!this.byId.has(found.id)) this.byId.set(found.id, Promise.resolve({ id: found.id, schema: found.schema, schemaType: found.schemaType }));
+    const found: SubjectVersion = { subject: r.subject ?? subject, id: r.id, version: r.version, schema: r.schema, schemaType: r.schemaType ?? 'AVRO', ...refs(r.references) };
+    if (!this.byId.has(found.id)) this.byId.set(found.id, Promise.resolve({ id: found.id, schema: found.schema, schemaType: found.schemaType, ...refs(found.references) }));
     return found;
   }
 
@@ -152,20 +162,20 @@ export class SchemaRegistryClient {
    * Registers a schema under a subject (a no-op returning the existing id when it is already there).
    * @throws SchemaRegistryError with failure 'incompatible' (HTTP 409) quoting the registry's reason.
    */
-  async register(subject: string, schema: string, schemaType: SchemaType = 'AVRO'): Promise<number> {
-    const r = await this.request<{ id: number }>('POST', `subjects/${enc(subject)}/versions`, body(schema, schemaType), {
+  async register(subject: string, schema: string, schemaType: SchemaType = 'AVRO', references?: SchemaReference[]): Promise<number> {
+    const r = await this.request<{ id: number }>('POST', `subjects/${enc(subject)}/versions`, body(schema, schemaType, references), {
       conflict: (m) => `The Schema Registry refused the schema for subject "${subject}" as incompatible with its existing versions: ${m}`,
     });
     return r.id;
   }
 
   /** The subject's version holding exactly this schema, or undefined when it is not registered there. */
-  async lookup(subject: string, schema: string, schemaType: SchemaType = 'AVRO'): Promise<SubjectVersion | undefined> {
+  async lookup(subject: string, schema: string, schemaType: SchemaType = 'AVRO', references?: SchemaReference[]): Promise<SubjectVersion | undefined> {
     try {
       const r = await this.request<{ subject: string; id: number; version: number; schema: string; schemaType?: SchemaType }>(
         'POST',
         `subjects/${enc(subject)}`,
-        body(schema, schemaType),
+        body(schema, schemaType, references),
       );
       return { subject: r.subject ?? subject, id: r.id, version: r.version, schema: r.schema ?? schema, schemaType: r.schemaType ?? schemaType };
     } catch (err) {
@@ -178,12 +188,12 @@ export class SchemaRegistryClient {
    * Whether the registry would accept the schema as the subject's next version. A subject that
    * does not exist yet accepts anything.
    */
-  async checkCompatibility(subject: string, schema: string, version: number | 'latest' = 'latest', schemaType: SchemaType = 'AVRO'): Promise<CompatibilityResult> {
+  async checkCompatibility(subject: string, schema: string, version: number | 'latest' = 'latest', schemaType: SchemaType = 'AVRO', references?: SchemaReference[]): Promise<CompatibilityResult> {
     try {
       const r = await this.request<{ is_compatible: boolean; messages?: string[] }>(
         'POST',
         `compatibility/subjects/${enc(subject)}/versions/${version}?verbose=true`,
-        body(schema, schemaType),
+        body(schema, schemaType, references),
       );
       return { compatible: r.is_compatible, messages: Array.isArray(r.messages) ? r.messages.map(String) : [] };
     } catch (err) {
@@ -206,6 +216,26 @@ export class SchemaRegistryClient {
 
   async setCompatibility(level: CompatibilityLevel, subject?: string): Promise<void> {
     await this.request('PUT', subject ? `config/${enc(subject)}` : 'config', JSON.stringify({ compatibility: level }));
+  }
+
+  /**
+   * The text of every schema the references name, followed transitively (a Protobuf import of an
+   * import), by reference name: what a parser needs to resolve the schema's imports.
+   */
+  async referencedSchemas(references: SchemaReference[] | undefined): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const visit = async (list: SchemaReference[] | undefined, depth: number): Promise<void> => {
+      if (!list?.length) return;
+      if (depth > 32) throw new SchemaRegistryError(`Schema references nest deeper than 32 levels in the Schema Registry at ${this.options.url} (a cycle?)`, 'bad-response');
+      for (const ref of list) {
+        if (out.has(ref.name)) continue;
+        const v = await this.getVersion(ref.subject, ref.version);
+        out.set(ref.name, v.schema);
+        await visit(v.references, depth + 1);
+      }
+    };
+    await visit(references, 0);
+    return out;
   }
 
   /** Deletes a subject (soft delete, as the registry defines it); returns the versions deleted. */
@@ -266,10 +296,15 @@ function enc(subject: string): string {
   return encodeURIComponent(subject);
 }
 
-function body(schema: string, schemaType: SchemaType): string {
+function body(schema: string, schemaType: SchemaType, references?: SchemaReference[]): string {
   // Confluent's API treats a missing schemaType as AVRO; some registries reject an explicit AVRO less
   // often than a missing one, so only non-Avro types are named.
-  return JSON.stringify(schemaType === 'AVRO' ? { schema } : { schema, schemaType });
+  const withRefs = references?.length ? { references } : {};
+  return JSON.stringify(schemaType === 'AVRO' ? { schema, ...withRefs } : { schema, schemaType, ...withRefs });
+}
+
+function refs(references: SchemaReference[] | undefined): { references?: SchemaReference[] } {
+  return Array.isArray(references) && references.length > 0 ? { references: references.map((r) => ({ name: String(r.name), subject: String(r.subject), version: Number(r.version) })) } : {};
 }
 
 function snippet(text: string): string {

@@ -24,8 +24,10 @@ import {
 import type { RecordInput } from './recordFile';
 import { compileTemplate, TemplateError, type CompiledTemplate } from './template';
 import { SerializationError, serializerFor, type KeyFormat, type Serializer, type ValueFormat } from './serializers';
-// Registers the 'avro' format with the serializers.
+// Registers the 'avro', 'protobuf' and 'jsonschema' formats with the serializers.
 import './avroSerializer';
+import './protobufSerializer';
+import './jsonSchemaSerializer';
 
 /**
  * 'default' is the Java client's (and Spring's, and librdkafka's consistent_random): the key's

@@ -5,8 +5,8 @@ import { JsonSyntaxError, parseLocatedJson } from '../json/locatedJson';
  * its factory for 'avro' from avroSerializer.ts (the form lists the formats it is given).
  */
 
-// Other formats (Protobuf, JSON Schema...) register under their own names.
-export type KeyFormat = 'none' | 'string' | 'json' | 'avro' | (string & {});
+// Protobuf and JSON Schema are built in; others register under their own names.
+export type KeyFormat = 'none' | 'string' | 'json' | 'avro' | 'protobuf' | 'jsonschema' | (string & {});
 export type ValueFormat = KeyFormat;
 
 export class SerializationError extends Error {
@@ -22,7 +22,11 @@ export interface Serializer {
   serialize(text: string): Buffer | null;
 }
 
-/** Options a format may need (Avro: the schema, and the registry's id of it for the Confluent wire format). */
+/**
+ * Options a format may need (Avro: the schema, and the registry's id of it for the Confluent wire
+ * format; Protobuf: a JSON bundle of the .proto files and the message, see protobuf/serde.ts;
+ * JSON Schema: the schema bundle, see jsonschema/schema.ts).
+ */
 export interface SerializerOptions {
   schema?: string;
   schemaId?: number;

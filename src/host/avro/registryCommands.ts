@@ -6,6 +6,9 @@ import { registerCommand } from '../commands';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { log } from '../log';
 import { SCHEMA_SCHEME, SchemaDocumentProvider } from './schemaDocuments';
+import { diffSchemaVersionsCommand } from './schemaDiff';
+import { registerSchemaFileDiagnostics } from './schemaFileDiagnostics';
+import { registerOtherSchemaFile } from './registerSchemaFile';
 
 /** What "Register Schema Version" may be given: a subject node, an .avsc URI, or everything (tests). */
 type RegisterArg = { connectionName: string; subject?: string; file?: vscode.Uri | string } | vscode.Uri | undefined;
@@ -15,10 +18,12 @@ export interface RegisterResult {
   id: number;
 }
 
+const SCHEMA_FILE = /\.(avsc|proto|schema\.json)$/;
+
 async function pickAvscFile(): Promise<vscode.Uri | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
-  if (active?.path.endsWith('.avsc')) return active;
-  const found = await vscode.workspace.findFiles('**/*.avsc', '**/node_modules/**', 200);
+  if (active && SCHEMA_FILE.test(active.path)) return active;
+  const found = await vscode.workspace.findFiles('**/*.{avsc,proto,schema.json}', '**/node_modules/**', 200);
   if (found.length > 0) {
     const pick = await vscode.window.showQuickPick(
       found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
@@ -26,19 +31,23 @@ async function pickAvscFile(): Promise<vscode.Uri | undefined> {
     );
     return pick?.uri;
   }
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Avro schema': ['avsc'] } });
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Schema (Avro, Protobuf, JSON Schema)': ['avsc', 'proto', 'json'] } });
   return chosen?.[0];
 }
 
 export function registerRegistryCommands(manager: ConnectionManager): vscode.Disposable[] {
   return [
     vscode.workspace.registerTextDocumentContentProvider(SCHEMA_SCHEME, new SchemaDocumentProvider(manager)),
+    registerSchemaFileDiagnostics(),
+    diffSchemaVersionsCommand(manager),
 
     registerCommand('kafkaWorkbench.registerSchema', 'Register Schema Version', async (arg?: RegisterArg): Promise<RegisterResult | undefined> => {
       const given = arg instanceof vscode.Uri ? { file: arg } : arg;
       const fileArg = given?.file;
       const file = typeof fileArg === 'string' ? vscode.Uri.file(fileArg) : fileArg ?? (await pickAvscFile());
       if (!file) return undefined;
+      // Protobuf and JSON Schema files: their imports/$refs go in as references (registerSchemaFile.ts).
+      if (!file.path.endsWith('.avsc')) return registerOtherSchemaFile(manager, file, given && 'connectionName' in given ? given.connectionName : undefined, given && 'subject' in given ? given.subject : undefined);
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
       let schema;
       try {

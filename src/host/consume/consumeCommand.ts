@@ -9,6 +9,7 @@ import type { ConnectionManager } from '../connections/connectionManager';
 import { topicTargetOf, type TopicTarget } from '../explorer/targets';
 import { chooseAvroSchemas, withAvroDeserializers, type AvroConsumeChoice } from './avroConsume';
 import { consumeSettings } from './consumeSettings';
+import { registerSchemaFormatDeserializers, withSchemaFormatDeserializers, type SchemaFormatConsumeOptions } from './schemaFormatsConsume';
 import { openConsumeViewer, type ConsumeRequest, type ConsumeViewerHandle } from './consumeViewer';
 
 export const CONSUME_COMMAND = 'kafkaWorkbench.consumeFromOffset';
@@ -17,7 +18,7 @@ export const CONSUME_COMMAND = 'kafkaWorkbench.consumeFromOffset';
  * The full set of choices, as tests and other views pass them: no quick picks are shown.
  * Everything but connectionName, topic and start has a default.
  */
-export interface ConsumeCommandOptions {
+export interface ConsumeCommandOptions extends SchemaFormatConsumeOptions {
   connectionName: string;
   topic: string;
   start: StartPosition;
@@ -206,6 +207,7 @@ function describeRemembered(r: Remembered): string {
 export function registerConsumeCommands(context: vscode.ExtensionContext, manager: ConnectionManager): vscode.Disposable[] {
   // Listed among the choices; each viewer gets its own instance bound to its registry and schemas.
   registerDeserializer(avroDeserializer());
+  registerSchemaFormatDeserializers();
   const memoryKey = (t: TopicTarget) => `consume:${t.connectionName}:${t.topic}`;
 
   async function interactive(target: TopicTarget): Promise<ConsumeRequest> {
@@ -299,6 +301,7 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
         throw e;
       }
       request = await withAvroDeserializers(manager, request);
+      request = await withSchemaFormatDeserializers(manager, request, isOptions(arg) ? arg : undefined);
       const client = await connectedClient(manager, request.connectionName);
       return openConsumeViewer(context.extensionUri, client, request);
     }),

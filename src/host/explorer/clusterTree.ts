@@ -19,7 +19,7 @@ import {
   type PartitionInfo,
   type TopicInfo,
 } from '../../core/kafka/topics';
-import type { SchemaRegistryClient } from '../../core/avro/registry';
+import type { SchemaRegistryClient, SchemaType } from '../../core/avro/registry';
 import { schemaUri } from '../avro/schemaDocuments';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { settings } from '../settings';
@@ -45,8 +45,8 @@ export type ExplorerNode =
   | { kind: 'groupOffsets'; connectionName: string; groupId: string; offsets: GroupOffsets }
   | { kind: 'lag'; connectionName: string; groupId: string; lag: PartitionLag }
   | { kind: 'registry'; connectionName: string; url: string }
-  | { kind: 'subject'; connectionName: string; subject: string }
-  | { kind: 'schemaVersion'; connectionName: string; subject: string; version: number }
+  | { kind: 'subject'; connectionName: string; subject: string; schemaType?: SchemaType }
+  | { kind: 'schemaVersion'; connectionName: string; subject: string; version: number; schemaType?: SchemaType }
   | { kind: 'message'; connectionName: string; label: string; detail?: string; error: boolean };
 
 function errorMessage(e: unknown): string {
@@ -211,11 +211,16 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
         t.description = node.url;
         return t;
       }
-      case 'subject':
-        return item(node.subject, true, `subject:${c}:${node.subject}`, 'symbol-class', 'subject');
+      case 'subject': {
+        const t = item(node.subject, true, `subject:${c}:${node.subject}`, 'symbol-class', 'subject');
+        // The schema type of the latest version: AVRO, PROTOBUF or JSON.
+        if (node.schemaType) t.description = node.schemaType;
+        return t;
+      }
       case 'schemaVersion': {
         const t = item(`version ${node.version}`, false, `schemaVersion:${c}:${node.subject}:${node.version}`, 'file-code', 'schemaVersion');
-        t.command = { command: 'vscode.open', title: 'Open Schema', arguments: [schemaUri(c, node.subject, node.version)] };
+        const ext = node.schemaType === 'PROTOBUF' ? 'proto' : node.schemaType === 'JSON' ? 'json' : 'avsc';
+        t.command = { command: 'vscode.open', title: 'Open Schema', arguments: [schemaUri(c, node.subject, node.version, ext)] };
         return t;
       }
       case 'message': {
@@ -334,13 +339,25 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       case 'registry': {
         const subjects = (await this.registry(c).then((r) => r.listSubjects())).filter((subject) => matchesFilter(subject, this.filterText));
         if (subjects.length === 0) return empty(this.filterText ? `No subject matches "${this.filterText}"` : 'No subjects registered');
-        return subjects.sort().map((subject) => ({ kind: 'subject', connectionName: c, subject }));
+        // One request per subject for its type (the first 500), 8 at a time; a failure leaves the type out.
+        const registry = await this.registry(c);
+        const sorted = subjects.sort();
+        const types: (SchemaType | undefined)[] = [];
+        let next = 0;
+        const worker = async () => {
+          while (next < Math.min(sorted.length, 500)) {
+            const i = next++;
+            types[i] = await registry.getVersion(sorted[i], 'latest').then((v) => v.schemaType, () => undefined);
+          }
+        };
+        await Promise.all(Array.from({ length: 8 }, worker));
+        return sorted.map((subject, i) => ({ kind: 'subject', connectionName: c, subject, schemaType: types[i] }));
       }
       case 'subject': {
         const versions = await this.registry(c).then((r) => r.listVersions(node.subject));
         return versions
           .sort((a, b) => b - a)
-          .map((version) => ({ kind: 'schemaVersion', connectionName: c, subject: node.subject, version }));
+          .map((version) => ({ kind: 'schemaVersion', connectionName: c, subject: node.subject, version, schemaType: node.schemaType }));
       }
       default:
         return [];

@@ -102,7 +102,11 @@ export class ProducePanel {
           values,
           compressions: availableCompressions(),
           // The host's registered serializers: a format registered later appears without a webview change.
-          formats: formatInfos().map((f) => ({ value: f.format, label: f.label, json: f.json })),
+          // Protobuf and JSON Schema need a schema chooser the form does not have yet: scripts and
+          // .kafka files use them through the command.
+          formats: formatInfos()
+            .filter((f) => f.format !== 'protobuf' && f.format !== 'jsonschema')
+            .map((f) => ({ value: f.format, label: f.label, json: f.json })),
           sections: sectionsOpen,
         });
         if (values.connection) await this.sendTopics(values.connection);

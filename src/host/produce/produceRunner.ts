@@ -13,9 +13,13 @@ import { showError } from '../commands';
 import { log } from '../log';
 import { withAvroSchemas, type AvroValueChoice } from './avroValue';
 import type { DeliveryReportStore } from './deliveryReports';
+import { withSchemaFormats, type SchemaFormatChoices } from './schemaFormatValue';
 
-/** A produce given in full: the command sends it without opening the form. */
-export interface ProduceCommandSpec {
+/**
+ * A produce given in full: the command sends it without opening the form. Protobuf and JSON Schema
+ * keys and values take `protobuf`/`keyProtobuf` and `jsonSchema`/`keyJsonSchema` (schemaFormatValue.ts).
+ */
+export interface ProduceCommandSpec extends SchemaFormatChoices {
   connectionName: string;
   topic: string;
   /** Marks the argument as a full spec to send now (otherwise it only pre-fills the form). */
@@ -109,7 +113,8 @@ async function sendSpec(manager: ConnectionManager, s: ProduceCommandSpec, repor
     transaction: s.transaction,
     timestamp: s.timestamp,
   };
-  const spec = await withAvroSchemas(manager, client, s.connectionName, plain, { key: s.keyAvro, value: s.avro });
+  const withAvro = await withAvroSchemas(manager, client, s.connectionName, plain, { key: s.keyAvro, value: s.avro });
+  const spec = await withSchemaFormats(manager, client, s.connectionName, withAvro, s);
   // Scripted sends are reported in the Delivery Reports view too, with the formats they used.
   const run = reports?.startRun({ connection: s.connectionName, keyFormat: plain.keyFormat, valueFormat: plain.valueFormat, keyAvro: s.keyAvro, avro: s.avro, transactional: s.transaction !== undefined });
   const hooks = { onUnawaitedFailure: logUnawaitedFailure, onReport: run && ((r: RecordReport) => reports?.add(run, r)) };
