@@ -11,7 +11,7 @@ import { DEFAULT_PRODUCER_SETTINGS } from '../../src/core/kafka/producer';
 import { createTopic, describePartitions, setTopicConfig } from '../../src/core/kafka/topics';
 import { produce, type ProduceOutcome } from '../../src/core/produce/produceService';
 import { testCluster, type TestCluster } from '../support/testCluster';
-import { clusterClient, pollHealth } from './clusterHealth.test';
+import { clusterClient, pollHealth } from '../support/clusterTools';
 
 function send(client: KafkaClient, topic: string, from: number, count: number, partition?: number): Promise<ProduceOutcome> {
   return produce(client, {

@@ -2,52 +2,13 @@
 // and under-replicated partitions (counted per topic and for the cluster), its restart heals them,
 // and what we report agrees with Kafka's own TopicCommand --describe from the same jars.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { residentMemoryMb } from '../../src/core/broker/localCluster';
-import { checkClusterHealth, describeQuorum, type ClusterHealth } from '../../src/core/kafka/clusterHealth';
-import { KafkaClient } from '../../src/core/kafka/client';
-import { createTopic } from '../../src/core/kafka/topics';
+import { checkClusterHealth, describeQuorum } from '../../src/core/kafka/clusterHealth';
+import type { KafkaClient } from '../../src/core/kafka/client';
+import { cancelReassignment, electPreferredLeaders, planReplicationFactor, reassignmentProgress, reassignPartitions } from '../../src/core/kafka/reassignment';
+import { createTopic, describePartitions } from '../../src/core/kafka/topics';
 import { testCluster, type TestCluster } from '../support/testCluster';
-import { testClasspath } from '../support/testBroker';
-
-export function clusterClient(bootstrap: string, clientId: string, timeoutMs = 10_000): Promise<KafkaClient> {
-  return KafkaClient.create(
-    { name: clientId, clientId, bootstrapServers: bootstrap.split(','), sasl: { mechanism: 'none' }, tls: { enabled: false, verifyHostname: true } },
-    {},
-    { timeoutMs },
-  );
-}
-
-/** Polls `check` until `until` holds for its result (or the deadline passes, then returns the last one). */
-export async function pollHealth(client: KafkaClient, until: (h: ClusterHealth) => boolean, timeoutMs = 30_000): Promise<ClusterHealth> {
-  const deadline = Date.now() + timeoutMs;
-  let last: ClusterHealth | undefined;
-  for (;;) {
-    last = await checkClusterHealth(client, last?.brokers).catch(() => last);
-    if (last && until(last)) return last;
-    if (Date.now() > deadline) {
-      if (!last) throw new Error('the cluster never answered');
-      return last;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-/** Kafka's own `TopicCommand --describe` lines, parsed: partition → leader, replicas, isr. */
-export async function kafkaDescribe(bootstrap: string, topic: string): Promise<Map<number, { leader: number; replicas: number[]; isr: number[] }>> {
-  const cp = (await testClasspath()).join(':');
-  const out = await new Promise<string>((resolve, reject) =>
-    execFile('java', ['-Xmx128m', '-XX:TieredStopAtLevel=1', '-cp', cp, 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', bootstrap, '--describe', '--topic', topic],
-      { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
-  );
-  const rows = new Map<number, { leader: number; replicas: number[]; isr: number[] }>();
-  const ids = (s: string) => (s.trim() ? s.split(',').map(Number) : []);
-  for (const line of out.split('\n')) {
-    const m = /Partition: (\d+)\s+Leader: (-?\d+|none)\s+Replicas: ([\d,]*)\s+Isr: ([\d,]*)/.exec(line);
-    if (m) rows.set(Number(m[1]), { leader: m[2] === 'none' ? -1 : Number(m[2]), replicas: ids(m[3]), isr: ids(m[4]) });
-  }
-  return rows;
-}
+import { clusterClient, kafkaDescribe, pollHealth } from '../support/clusterTools';
 
 describe('Cluster health (core, three real brokers)', function () {
   this.timeout(180_000);
@@ -124,5 +85,36 @@ describe('Cluster health (core, three real brokers)', function () {
     const healed = await pollHealth(client, (h) => h.brokers.every((b) => b.online) && h.topics.find((x) => x.name === 'health-rf3')!.counts['under-replicated'] === 0, 60_000);
     assert.equal(healed.topics.find((x) => x.name === 'health-rf3')!.counts['under-replicated'], 0);
     assert.ok(healed.brokers.every((b) => b.online));
+  });
+
+  it('elects the preferred leaders again after the failover (ElectLeaders), leaving no partition on a non-preferred leader', async () => {
+    const before = (await checkClusterHealth(client)).topics.find((t) => t.name === 'health-rf3')!;
+    const outcome = await electPreferredLeaders(client, 'health-rf3');
+    assert.deepEqual(outcome.failed, []);
+    assert.equal(outcome.elected.length + outcome.alreadyPreferred.length, 6);
+    assert.equal(outcome.elected.length, before.counts['non-preferred-leader']);
+    const after = await pollHealth(client, (h) => h.topics.find((t) => t.name === 'health-rf3')!.counts['non-preferred-leader'] === 0, 15_000);
+    const topic = after.topics.find((t) => t.name === 'health-rf3')!;
+    assert.equal(topic.counts['non-preferred-leader'], 0);
+    for (const p of topic.partitions) assert.equal(p.leader, p.replicas[0]);
+    const theirs = await kafkaDescribe(cluster.bootstrap, 'health-rf3');
+    for (const p of topic.partitions) assert.equal(theirs.get(p.partition)?.leader, p.replicas[0]);
+    console.log(`      preferred leader election moved ${outcome.elected.length} partition(s) back, ${outcome.alreadyPreferred.length} were already preferred`);
+  });
+
+  it('raises a topic\'s replication factor from 1 to 3 by reassignment, follows it to the end, and Kafka agrees', async () => {
+    await createTopic(client, { name: 'reassign-rf', partitions: 3, replicationFactor: 1 }, 3);
+    const current = await describePartitions(client, 'reassign-rf');
+    const plan = planReplicationFactor(current, 3, [1, 2, 3]);
+    for (const [i, p] of plan.entries()) assert.equal(p.replicas[0], current[i].replicas[0], 'the preferred leader stays');
+    await reassignPartitions(client, 'reassign-rf', plan, [1, 2, 3]);
+    const deadline = Date.now() + 30_000;
+    while ((await reassignmentProgress(client, 'reassign-rf')).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    assert.deepEqual(await reassignmentProgress(client, 'reassign-rf'), []);
+    const theirs = await kafkaDescribe(cluster.bootstrap, 'reassign-rf');
+    for (const p of plan) assert.deepEqual(theirs.get(p.partition)?.replicas, p.replicas);
+    // Nothing left to cancel: cancelling is a no-op, not an error.
+    await cancelReassignment(client, 'reassign-rf');
+    await assert.rejects(reassignPartitions(client, 'reassign-rf', [{ partition: 0, replicas: [1, 9] }], [1, 2, 3]), /distinct broker ids.*unknown: 9/);
   });
 });

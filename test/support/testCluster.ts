@@ -31,16 +31,22 @@ export function testClusterDir(): string {
   return path.join(repoRoot(), '.cache', 'test-cluster');
 }
 
-let pending: Promise<TestCluster> | undefined;
-const pids = new Map<number, number>();
+// Each test file is its own bundle with its own copy of this module: the state lives on globalThis
+// so that every file of one process shares one cluster.
+interface Shared {
+  pending?: Promise<TestCluster>;
+  pids: Map<number, number>;
+}
+const shared: Shared = ((globalThis as Record<symbol, Shared | undefined>)[Symbol.for('kafka-workbench.testCluster')] ??= { pids: new Map() });
+const pids = shared.pids;
 
 /** The shared three-node cluster of this test process. */
 export function testCluster(): Promise<TestCluster> {
-  pending ??= start().catch((err: unknown) => {
-    pending = undefined;
+  shared.pending ??= start().catch((err: unknown) => {
+    shared.pending = undefined;
     throw err;
   });
-  return pending;
+  return shared.pending;
 }
 
 function alive(pid: number): boolean {

@@ -150,3 +150,70 @@ export function describeQuorumRequest(): RawProtocolRequest {
     },
   };
 }
+
+/**
+ * AlterPartitionReassignments v0 (flexible). kafkajs has it, but refuses a null replica list,
+ * which is how a reassignment in progress is cancelled, so both directions are encoded here.
+ * `replicas: null` cancels the partition's reassignment.
+ */
+export function alterReassignmentsRequest(
+  topics: { topic: string; partitions: { partition: number; replicas: number[] | null }[] }[],
+  timeoutMs: number,
+): RawProtocolRequest {
+  return {
+    request: {
+      apiKey: 45,
+      apiVersion: 0,
+      apiName: 'AlterPartitionReassignments',
+      encode: async () =>
+        new Encoder()
+          .writeUVarIntBytes() // request header tagged fields
+          .writeInt32(timeoutMs)
+          .writeUVarIntArray(
+            topics.map((t) =>
+              new Encoder()
+                .writeUVarIntString(t.topic)
+                .writeUVarIntArray(
+                  t.partitions.map((p) =>
+                    new Encoder()
+                      .writeInt32(p.partition)
+                      .writeUVarIntArray(p.replicas === null ? null : p.replicas.map((r) => new Encoder().writeInt32(r)))
+                      .writeUVarIntBytes(),
+                  ),
+                )
+                .writeUVarIntBytes(),
+            ),
+          )
+          .writeUVarIntBytes(),
+    },
+    response: {
+      decode: async (raw: Buffer) => {
+        const d = new Decoder(raw);
+        d.readTaggedFields();
+        d.readInt32(); // throttle
+        const errorCode = d.readInt16();
+        const errorMessage = d.readUVarIntString();
+        const results =
+          d.readUVarIntArray((t) => {
+            const topic = t.readUVarIntString() ?? '';
+            const partitions =
+              t.readUVarIntArray((p) => {
+                const out = { topic, partition: p.readInt32(), errorCode: p.readInt16(), errorMessage: p.readUVarIntString() };
+                p.readTaggedFields();
+                return out;
+              }) ?? [];
+            t.readTaggedFields();
+            return partitions;
+          }) ?? [];
+        return { errorCode, errorMessage, results: results.flat() };
+      },
+      parse: async (data) => data,
+    },
+  };
+}
+
+export interface AlterReassignmentsResponse {
+  errorCode: number;
+  errorMessage: string | null;
+  results: { topic: string; partition: number; errorCode: number; errorMessage: string | null }[];
+}
