@@ -59,6 +59,11 @@ export interface RunningCluster extends ClusterInfo {
 }
 
 const CLUSTER_JSON = 'cluster.json';
+/**
+ * Errors every node logs while the quorum forms (a registration sent before a leader is known, a
+ * heartbeat expiring on a busy machine); they resolve themselves, so they are not shown as failures.
+ */
+const BENIGN_START_ERRORS = /apiKey=CONTROLLER_REGISTRATION|processExpiredBrokerHeartbeat/;
 export const DEFAULT_CLUSTER_HEAP_MB = 384;
 const MAX_NODES = 9;
 
@@ -90,6 +95,20 @@ export async function findRunningCluster(dataDir: string): Promise<(ClusterInfo 
   );
   if (running.length === 0) return undefined;
   return { ...info, nodes, running: running.sort((a, b) => a - b) };
+}
+
+/** The cluster id some node folder was already formatted with, if any. */
+async function formattedClusterId(dataDir: string, nodes: number): Promise<string | undefined> {
+  for (let id = 1; id <= nodes; id++) {
+    try {
+      const text = await fsp.readFile(path.join(nodeDir(dataDir, id), 'kraft-logs', 'meta.properties'), 'utf8');
+      const found = /^cluster\.id=(.+)$/m.exec(text)?.[1]?.trim();
+      if (found) return found;
+    } catch {
+      // not formatted
+    }
+  }
+  return undefined;
 }
 
 /** Stops every node running in dataDir; resolves with how many were running. */
@@ -138,7 +157,8 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Runn
   if (previous && !sameShape) {
     throw new Error(`${dataDir} holds a ${previous.nodes.length}-node cluster; remove the folder to start ${opts.nodes} nodes`);
   }
-  const clusterId = previous?.clusterId ?? newClusterId();
+  // A start that failed before writing cluster.json may have formatted some nodes: keep their id.
+  const clusterId = previous?.clusterId ?? (await formattedClusterId(dataDir, opts.nodes)) ?? newClusterId();
 
   // Ports: last run's when still free (voters must agree on every node), else new free ones.
   const ids = Array.from({ length: opts.nodes }, (_, i) => i + 1);
@@ -173,7 +193,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Runn
         plaintextPort: ports[i].plaintext,
         heapMb,
         readyTimeoutMs: opts.readyTimeoutMs,
-        log: opts.log ? (line) => opts.log?.(`[node ${id}] ${line}`) : undefined,
+        log: opts.log ? (line) => void (BENIGN_START_ERRORS.test(line) || opts.log?.(`[node ${id}] ${line}`)) : undefined,
         signal: opts.signal,
         clusterNode: { nodeId: id, clusterId, voters, controllerPort: ports[i].controller, nodeCount: opts.nodes },
       }),

@@ -112,15 +112,25 @@ export async function describeQuorum(client: KafkaClient): Promise<QuorumDescrip
  * this connection: any of them missing from Metadata now is reported offline, as is any broker a
  * replica list names that Metadata does not list.
  */
-export async function checkClusterHealth(client: KafkaClient, known: readonly ClusterBroker[] = []): Promise<ClusterHealth> {
+export type ReplicationConfigCache = Map<string, { minIsr?: number; unclean?: boolean }>;
+
+/**
+ * `configCache`, when given, keeps each topic's min.insync.replicas between checks: only topics not
+ * in it are asked for (a cluster of thousands of topics is not re-described every few seconds); the
+ * caller clears it now and then to pick up changes.
+ */
+export async function checkClusterHealth(client: KafkaClient, known: readonly ClusterBroker[] = [], configCache?: ReplicationConfigCache): Promise<ClusterHealth> {
   const summary = await client.describeCluster();
   const [{ topics }, quorum] = await Promise.all([
     client.withAdmin('read the partitions of every topic', (admin) => admin.fetchTopicMetadata()),
     describeQuorum(client),
   ]);
-  const configs = await client
-    .withAdmin('read min.insync.replicas of every topic', (admin) => topicReplicationConfigs(admin, topics.map((t) => t.name)))
+  const configs: ReplicationConfigCache = configCache ?? new Map();
+  const missing = topics.map((t) => t.name).filter((name) => !configs.has(name));
+  const fetched = await client
+    .withAdmin('read min.insync.replicas of the topics', (admin) => topicReplicationConfigs(admin, missing))
     .catch(() => new Map<string, { minIsr?: number; unclean?: boolean }>());
+  for (const [name, value] of fetched) configs.set(name, value);
 
   const controllerId = quorum?.leaderId ?? summary.controllerId;
   const online = new Map(summary.brokers.map((b) => [b.nodeId, b]));

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import type { ClusterBroker } from '../../core/kafka/client';
-import { checkClusterHealth, describeCounts, type ClusterHealth } from '../../core/kafka/clusterHealth';
+import { checkClusterHealth, describeCounts, type ClusterHealth, type ReplicationConfigCache } from '../../core/kafka/clusterHealth';
 import { log } from '../log';
 import type { ConnectionManager } from './connectionManager';
 
 /** How often a connected cluster is checked: an outage shows within about this long. */
 export const HEALTH_INTERVAL_MS = 5_000;
+/** Topic configs (min.insync.replicas) are re-read every this many checks (about a minute). */
+const CONFIG_REFRESH_CHECKS = 12;
 
 export interface HealthState {
   /** False while the last check could not reach any broker. */
@@ -32,6 +34,8 @@ export function brokersDown(health: ClusterHealth | undefined): ClusterBroker[] 
 export class ConnectionHealthMonitor implements vscode.Disposable {
   private readonly states = new Map<string, HealthState>();
   private readonly known = new Map<string, ClusterBroker[]>();
+  /** Per connection: topics' min.insync.replicas, re-read every CONFIG_REFRESH_CHECKS checks. */
+  private readonly configs = new Map<string, { cache: ReplicationConfigCache; checks: number }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, Promise<HealthState | undefined>>();
   private readonly digests = new Map<string, string>();
@@ -64,6 +68,7 @@ export class ConnectionHealthMonitor implements vscode.Disposable {
     clearTimeout(this.timers.get(name));
     this.timers.delete(name);
     this.known.delete(name);
+    this.configs.delete(name);
     this.digests.delete(name);
     if (this.states.delete(name)) this.changed.fire(name);
   }
@@ -96,7 +101,10 @@ export class ConnectionHealthMonitor implements vscode.Disposable {
     const previous = this.states.get(name);
     let state: HealthState;
     try {
-      const health = await checkClusterHealth(client, this.known.get(name) ?? []);
+      let configs = this.configs.get(name);
+      if (!configs || configs.checks >= CONFIG_REFRESH_CHECKS) this.configs.set(name, (configs = { cache: new Map(), checks: 0 }));
+      configs.checks++;
+      const health = await checkClusterHealth(client, this.known.get(name) ?? [], configs.cache);
       this.known.set(name, health.brokers);
       state = { reachable: true, health, lastReachedAt: Date.now() };
     } catch (e) {
