@@ -25,6 +25,8 @@ export interface TestCluster extends ClusterInfo {
   /** Start a killed node again and wait until it is ready. */
   restart(nodeId: number): Promise<void>;
   isUp(nodeId: number): boolean;
+  /** The node's current pid (changes when it is restarted). */
+  pid(nodeId: number): number;
 }
 
 export function testClusterDir(): string {
@@ -79,6 +81,7 @@ async function start(): Promise<TestCluster> {
     startSeconds,
     node,
     isUp: (id) => alive(pids.get(id) ?? -1),
+    pid: (id) => pids.get(id) ?? -1,
     kill: async (id) => {
       const pid = pids.get(id);
       if (pid === undefined || !alive(pid)) return;

@@ -123,3 +123,14 @@ export function planReplicationFactor(current: { partition: number; replicas: nu
   }
   return plans;
 }
+
+/** Parses "0:1,2,3 1:2,3,1" (partition:replicas, separated by spaces or semicolons). */
+export function parseAssignments(text: string): PartitionAssignment[] | string {
+  const out: PartitionAssignment[] = [];
+  for (const part of text.split(/[;\s]+/).filter(Boolean)) {
+    const m = /^(\d+):(\d+(?:,\d+)*)$/.exec(part);
+    if (!m) return `"${part}" is not partition:replicas (e.g. 0:1,2,3).`;
+    out.push({ partition: Number(m[1]), replicas: m[2].split(',').map(Number) });
+  }
+  return out.length ? out : 'Enter at least one partition:replicas pair.';
+}
