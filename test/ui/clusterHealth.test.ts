@@ -7,7 +7,18 @@ import { KafkaClient as Client } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/topics';
 import { testCluster, type TestCluster } from '../support/testCluster';
 import type { Locator } from 'playwright-core';
-import { clickActivityBarItem, openWorkbench, screenshot, treeItem, type Workbench } from './support/workbench';
+import {
+  answerQuickInput,
+  clickActivityBarItem,
+  notification,
+  openWorkbench,
+  pickQuickItem,
+  quickInput,
+  runContextMenuItem,
+  screenshot,
+  treeItem,
+  type Workbench,
+} from './support/workbench';
 
 /**
  * Expands a tree row until `child` shows. The health check refreshes the tree when what it shows
@@ -96,7 +107,18 @@ describe('Cluster health in the tree (UI, three real brokers)', function () {
     console.log(`health marks, narrow: ${await screenshot(page, 'cluster-health-broker-down-narrow')}`);
     await page.setViewportSize({ width: 1400, height: 900 });
 
-    // Recovery after the restart is proven by the core test (clusterHealth.test.ts); the killed node
+    // Repair from the tree while the broker stays down: lower the replication factor to 2 onto the
+    // two live brokers (Reassign Partitions…, followed until done), and the marks go away.
+    const rfTitle = quickInput(page).locator('.quick-input-title', { hasText: 'Reassign partitions' });
+    await runContextMenuItem(page, topicRow, 'Reassign Partitions…', () => rfTitle.isVisible());
+    await pickQuickItem(page, 'Change replication factor…');
+    await quickInput(page).locator('.quick-input-title', { hasText: 'Replication factor of' }).waitFor({ state: 'visible' });
+    await answerQuickInput(page, '2');
+    await notification(page, /partition\(s\) reassigned/).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await rows.filter({ hasText: topic }).filter({ hasText: /3 partitions · RF 2 · min ISR 2/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    assert.doesNotMatch(await topicRow.innerText(), /under-replicated|under min ISR/);
+    console.log(`repaired by reassignment: ${await screenshot(page, 'cluster-health-repaired')}`);
+    // Recovery after a restart is proven by the core test (clusterHealth.test.ts); the killed node
     // stays down here and the whole cluster is stopped when this test process exits.
   });
 });

@@ -115,12 +115,14 @@ export class ConnectionHealthMonitor implements vscode.Disposable {
     }
     if (this.manager.client(name) !== client) return undefined; // disconnected meanwhile
     this.states.set(name, state);
+    // A healthy cluster looks in the tree as it did before any check, so a first healthy result
+    // (or a healthy one after a healthy one) does not refresh the tree under the user's clicks.
     const digest = digestOf(state);
-    if (digest !== this.digests.get(name)) {
-      const before = this.digests.get(name);
+    const before = this.digests.get(name);
+    if (digest !== before) {
       this.digests.set(name, digest);
       if (before !== undefined) log().info(`"${name}" health: ${summaryLine(state)}`);
-      this.changed.fire(name);
+      if (!isHealthy(state) || (before !== undefined && before !== HEALTHY)) this.changed.fire(name);
     }
     return state;
   }
@@ -133,15 +135,26 @@ export class ConnectionHealthMonitor implements vscode.Disposable {
   }
 }
 
-/** What a user sees of a health state, as text: equal digests mean nothing visible changed. */
+const HEALTHY = 'healthy';
+
+function isHealthy(s: HealthState): boolean {
+  return s.reachable && !!s.health && brokersDown(s.health).length === 0 && Object.values(s.health.counts).every((n) => n === 0);
+}
+
+/**
+ * What a user sees of a health state, as text: equal digests mean nothing visible changed. Every
+ * healthy state is one digest: topics created or leaders moving on a healthy cluster change nothing
+ * the health marks show.
+ */
 function digestOf(s: HealthState): string {
+  if (isHealthy(s)) return HEALTHY;
   const h = s.health;
   return JSON.stringify([
     s.reachable,
     h?.controllerId,
     h?.brokers.map((b) => [b.nodeId, b.online]),
     h?.counts,
-    h?.topics.map((t) => [t.name, t.partitions.map((p) => [p.leader, p.isr.length, p.issues.length])]),
+    h?.topics.filter((t) => Object.values(t.counts).some((n) => n > 0)).map((t) => [t.name, t.counts]),
   ]);
 }
 
