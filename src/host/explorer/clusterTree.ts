@@ -357,8 +357,10 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
         return entries.map((entry) => ({ kind: 'config', connectionName: c, owner: { type: 'broker', nodeId: node.broker.nodeId }, entry }));
       }
       case 'topics': {
-        // Topic rows show min ISR and health marks: have one check done before the first listing.
-        if (!this.manager.health.get(c)) await this.manager.health.checkNow(c);
+        // On a replicated cluster, topic rows show min ISR and health marks: have one check done
+        // before the first listing (a single broker has nothing to wait for).
+        const status = this.manager.status(c);
+        if (!this.manager.health.get(c) && status.state === 'connected' && status.summary.brokers.length > 1) await this.manager.health.checkNow(c);
         const showInternal = settings.showInternalTopics();
         const all = await listTopicInfos(this.client(c));
         const topics = all.filter((t) => (showInternal || !t.internal) && matchesFilter(t.name, this.filterText));
