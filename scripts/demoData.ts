@@ -9,7 +9,7 @@ export const DEMO_TOPICS: { name: string; partitions: number; records: number }[
 
 /** Creates the demo topics (when missing) and fills each with keyed JSON records. Idempotent for topics. */
 export async function createDemoData(bootstrap: string): Promise<void> {
-  const kafka = new Kafka({ clientId: 'kafka-workbench-demo', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'kafka-workbench-demo', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await admin.connect();
@@ -19,7 +19,7 @@ export async function createDemoData(bootstrap: string): Promise<void> {
     const missing = DEMO_TOPICS.filter((t) => !existing.has(t.name));
     if (missing.length > 0) {
       await admin.createTopics({
-        topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })),
+        topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: -1 })), // the brokers' default: 1 on one node, 3 on a cluster
         waitForLeaders: true,
       });
     }

@@ -1,11 +1,13 @@
-// `npm run sandbox`: a local Kafka broker with demo topics, and VS Code in the browser (code-server)
-// with this extension installed and a connection to that broker saved. Ctrl-C stops everything.
+// `npm run sandbox [-- --brokers 3]`: a local Kafka broker (or a three-node cluster) with demo
+// topics, and VS Code in the browser (code-server) with this extension installed and a connection
+// to it saved. Ctrl-C stops everything.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAVEN_REPOSITORY, KAFKA_VERSION, ensureKafkaJars } from '../src/core/broker/kafkaJars';
 import { findFreePort, isPortFree, startLocalBroker, stopBrokerInDir } from '../src/core/broker/localBroker';
+import { startLocalCluster, stopClusterInDir } from '../src/core/broker/localCluster';
 import { repoRoot, startCodeServer, type CodeServer } from '../test/runner/codeServer';
 import { DEMO_TOPICS, createDemoData } from './demoData';
 
@@ -15,7 +17,23 @@ function since(started: number): string {
   return `${((Date.now() - started) / 1000).toFixed(1)} s`;
 }
 
+/** `--brokers N` (1 or 3; 1 by default). */
+function brokersArg(): number {
+  const i = process.argv.indexOf('--brokers');
+  if (i < 0) return 1;
+  const n = Number(process.argv[i + 1]);
+  if (n !== 1 && n !== 3) throw new Error(`--brokers takes 1 or 3, not "${process.argv[i + 1] ?? ''}"`);
+  return n;
+}
+
+interface SandboxBroker {
+  bootstrap: string;
+  describe: string;
+  stop(): Promise<void>;
+}
+
 async function main(): Promise<void> {
+  const nodes = brokersArg();
   const cache = join(repoRoot, '.cache');
   const brokerDir = join(cache, 'sandbox', 'broker');
   const workspace = join(cache, 'sandbox', 'workspace');
@@ -35,11 +53,20 @@ async function main(): Promise<void> {
   });
   console.log(`${process.stdout.isTTY ? '\r' : ''}Kafka jars ready (${classpath.length}) in ${since(started)}`);
 
+  const clusterDir = join(cache, 'sandbox', 'cluster');
   await stopBrokerInDir(brokerDir); // a broker left over from a killed sandbox
+  await stopClusterInDir(clusterDir);
   started = Date.now();
-  const brokerPort = Number(process.env.SANDBOX_BROKER_PORT ?? ((await isPortFree(9092)) ? 9092 : await findFreePort()));
-  const broker = await startLocalBroker({ dataDir: brokerDir, classpath, plaintextPort: brokerPort, log: (l) => console.log(`[broker] ${l}`) });
-  console.log(`Kafka ${broker.kafkaVersion} broker at ${broker.bootstrap} (pid ${broker.pid}), started in ${since(started)}`);
+  let broker: SandboxBroker;
+  if (nodes === 1) {
+    const brokerPort = Number(process.env.SANDBOX_BROKER_PORT ?? ((await isPortFree(9092)) ? 9092 : await findFreePort()));
+    const single = await startLocalBroker({ dataDir: brokerDir, classpath, plaintextPort: brokerPort, log: (l) => console.log(`[broker] ${l}`) });
+    broker = { bootstrap: single.bootstrap, describe: `broker at ${single.bootstrap} (pid ${single.pid})`, stop: single.stop };
+  } else {
+    const cluster = await startLocalCluster({ dataDir: clusterDir, classpath, nodes, log: (l) => console.log(`[cluster] ${l}`) });
+    broker = { bootstrap: cluster.bootstrap, describe: `cluster of ${nodes} brokers at ${cluster.bootstrap} (pids ${cluster.nodes.map((n) => n.pid).join(', ')})`, stop: cluster.stop };
+  }
+  console.log(`Kafka ${KAFKA_VERSION} ${broker.describe}, started in ${since(started)}`);
 
   let codeServer: CodeServer | undefined;
   let stopping: Promise<void> | undefined;
@@ -73,7 +100,7 @@ async function main(): Promise<void> {
       dataDir: join(cache, 'sandbox', 'code-server'),
       extensionDevelopmentPath: repoRoot,
       password,
-      userSettings: { 'kafkaWorkbench.connections': [{ name: CONNECTION_NAME, bootstrapServers: [broker.bootstrap] }] },
+      userSettings: { 'kafkaWorkbench.connections': [{ name: CONNECTION_NAME, bootstrapServers: broker.bootstrap.split(',') }] },
     });
     console.log(`code-server (VS Code ${'1.100'}) ready in ${since(started)}`);
     console.log(`\n  Open ${codeServer.url}?folder=${encodeURIComponent(workspace)}`);

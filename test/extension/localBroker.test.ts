@@ -43,7 +43,7 @@ describe('Start/Stop Local Broker in the real extension host', function () {
   });
 
   it('downloads and verifies the jars, starts a broker, adds a working connection, and stops it again', async () => {
-    const started = await vscode.commands.executeCommand<{ bootstrap: string; reused: boolean }>('kafkaWorkbench.startLocalBroker');
+    const started = await vscode.commands.executeCommand<{ bootstrap: string; reused: boolean }>('kafkaWorkbench.startLocalBroker', { brokers: 1 });
     assert.ok(started, 'startLocalBroker returns where the broker listens');
     assert.match(started.bootstrap, /^127\.0\.0\.1:\d+$/);
     const saved = config().get<{ name: string; bootstrapServers: string[] }[]>('connections') ?? [];
@@ -51,7 +51,7 @@ describe('Start/Stop Local Broker in the real extension host', function () {
     const ok = await vscode.commands.executeCommand<TestConnectionResult>('kafkaWorkbench.testConnection', 'Local broker', { quiet: true });
     assert.ok(ok?.ok, JSON.stringify(ok));
 
-    const again = await vscode.commands.executeCommand<{ bootstrap: string; reused: boolean }>('kafkaWorkbench.startLocalBroker');
+    const again = await vscode.commands.executeCommand<{ bootstrap: string; reused: boolean }>('kafkaWorkbench.startLocalBroker', { brokers: 1 });
     assert.deepEqual(again, { bootstrap: started.bootstrap, reused: true }, 'a second start reuses the running broker');
 
     assert.equal(await vscode.commands.executeCommand('kafkaWorkbench.stopLocalBroker'), true);

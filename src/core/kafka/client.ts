@@ -142,7 +142,25 @@ async function withDeadline<T>(work: Promise<T>, ctx: ConnectionContext): Promis
  * One cluster connection: the only place that holds kafkajs objects. Every client it hands out is
  * tracked, so {@link close} really closes everything that talks to the cluster.
  */
+/** A request kafkajs has no API for, in kafkajs' own request/response shape (see adminProtocol.ts). */
+export interface RawProtocolRequest {
+  request: { apiKey: number; apiVersion: number; apiName: string; encode: () => Promise<unknown> };
+  response: { decode: (raw: Buffer) => Promise<unknown>; parse: (data: unknown) => Promise<unknown> };
+}
+
+/** The parts of kafkajs' internal Cluster and Broker that a raw request needs. */
+interface InternalCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  findControllerBroker(): Promise<InternalBroker>;
+}
+interface InternalBroker {
+  connectionPool: { send(request: RawProtocolRequest): Promise<unknown> };
+}
+
 export class KafkaClient {
+  private rawCluster: Promise<InternalCluster> | undefined;
   private admin: Admin | undefined;
   private adminConnecting: Promise<Admin> | undefined;
   private readonly closers = new Set<() => Promise<void>>();
@@ -262,6 +280,55 @@ export class KafkaClient {
       );
     }
     return this.adminConnecting;
+  }
+
+  /**
+   * For adminProtocol.ts only: sends one request kafkajs 2.2.4 has no admin API for (ElectLeaders,
+   * DescribeQuorum) over a connection of kafkajs' own Cluster, so TLS, SASL and the timeouts are
+   * exactly the profile's. The Cluster is kafkajs-internal (reached through the Kafka instance's
+   * private factory), which is why this lives here and nowhere else. The request goes to the
+   * broker the metadata names as controller; in KRaft any broker forwards it to the active one.
+   */
+  sendToController<T>(what: string, request: RawProtocolRequest, translate?: (error: unknown) => unknown): Promise<T> {
+    return this.run(
+      what,
+      async () => {
+        try {
+          const cluster = await this.internalCluster();
+          await cluster.refreshMetadata();
+          const broker = await cluster.findControllerBroker();
+          return (await broker.connectionPool.send(request)) as T;
+        } catch (e) {
+          // A dead broker or stale metadata: the next call starts from a fresh cluster.
+          const dropped = this.rawCluster;
+          this.rawCluster = undefined;
+          void dropped?.then((c) => c.disconnect()).catch(() => undefined);
+          throw e;
+        }
+      },
+      translate,
+    );
+  }
+
+  private internalCluster(): Promise<InternalCluster> {
+    if (!this.rawCluster) {
+      const factory = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === 'private:Kafka:createCluster');
+      if (!factory) throw new KafkaWorkbenchError('This kafkajs version does not expose its cluster factory; raw admin requests are unavailable.', 'other');
+      const create = (this.kafka as unknown as Record<symbol, (o: object) => InternalCluster>)[factory];
+      const cluster = create({ allowAutoTopicCreation: false });
+      this.rawCluster = cluster.connect().then(
+        () => {
+          this.closers.add(() => cluster.disconnect());
+          return cluster;
+        },
+        async (e: unknown) => {
+          this.rawCluster = undefined;
+          await cluster.disconnect().catch(() => undefined);
+          throw e;
+        },
+      );
+    }
+    return this.rawCluster;
   }
 
   /** Connects (if needed) and describes the cluster: id, controller, brokers, round-trip time. */

@@ -6,6 +6,7 @@ import { coreLogger, log } from '../log';
 import { settings } from '../settings';
 import { registryClientFor, type SchemaRegistryClient } from '../../core/avro/registry';
 import type { ConnectionStore, SecretChanges } from './connectionStore';
+import { ConnectionHealthMonitor } from './connectionHealth';
 
 export type ConnectionStatus =
   | { state: 'disconnected' }
@@ -59,7 +60,12 @@ export class ConnectionManager implements vscode.Disposable {
   /** Fires with a connection name, or undefined when the list of connections itself changed. */
   readonly onDidChange = this.changed.event;
 
-  constructor(readonly store: ConnectionStore) {}
+  /** Brokers up or down and partition health of every connected cluster, checked every few seconds. */
+  readonly health: ConnectionHealthMonitor;
+
+  constructor(readonly store: ConnectionStore) {
+    this.health = new ConnectionHealthMonitor(this);
+  }
 
   profiles(): ConnectionProfile[] {
     return this.store.list();
@@ -208,6 +214,7 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.health.dispose();
     for (const client of this.clients.values()) void client.close();
     this.clients.clear();
     for (const registry of this.registries.values()) registry.dispose();

@@ -21,6 +21,8 @@ import {
 } from '../../core/kafka/topics';
 import type { SchemaRegistryClient, SchemaType } from '../../core/avro/registry';
 import { schemaUri } from '../avro/schemaDocuments';
+import { ISSUE_LABEL, describeCounts, partitionIssues, type IssueCounts, type PartitionIssue, type TopicHealth } from '../../core/kafka/clusterHealth';
+import { brokersDown, summaryLine } from '../connections/connectionHealth';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { settings } from '../settings';
 import { matchesFilter } from './filter';
@@ -31,7 +33,7 @@ export const CLUSTER_VIEW_ID = 'kafkaWorkbench.clusters';
 export type ExplorerNode =
   | { kind: 'connection'; connectionName: string }
   | { kind: 'brokers'; connectionName: string }
-  | { kind: 'broker'; connectionName: string; broker: ClusterBroker; rack: string | undefined }
+  | { kind: 'broker'; connectionName: string; broker: ClusterBroker; rack: string | undefined; online?: boolean }
   | { kind: 'topics'; connectionName: string }
   | { kind: 'topic'; connectionName: string; topic: TopicInfo }
   | { kind: 'partitions'; connectionName: string; topicName: string; count: number }
@@ -57,6 +59,25 @@ function plural(n: number | string, word: string): string {
   return `${n} ${word}${String(n) === '1' ? '' : 's'}`;
 }
 
+/** Colours for health marks: theme colours only, the ones the Problems view uses. */
+const WARNING = new vscode.ThemeColor('problemsWarningIcon.foreground');
+const ERROR = new vscode.ThemeColor('problemsErrorIcon.foreground');
+
+function serious(counts: IssueCounts): boolean {
+  return counts.offline > 0 || counts['under-min-isr'] > 0;
+}
+
+function anyIssue(counts: IssueCounts): boolean {
+  return Object.values(counts).some((n) => n > 0);
+}
+
+const ISSUE_HELP: Record<PartitionIssue, string> = {
+  offline: 'no replica leads it: reads and writes fail until a replica comes back',
+  'under-min-isr': 'fewer in-sync replicas than min.insync.replicas: acks=all writes fail with NOT_ENOUGH_REPLICAS',
+  'under-replicated': 'some replicas are not in sync (a broker down or lagging)',
+  'non-preferred-leader': 'led by a replica other than the first (preferred) one: run "Elect Preferred Leaders" to rebalance',
+};
+
 function item(label: string, collapsible: boolean, id: string | undefined, icon: string, contextValue: string): vscode.TreeItem {
   const treeItem = new vscode.TreeItem(label, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   treeItem.id = id;
@@ -79,6 +100,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   constructor(private readonly manager: ConnectionManager) {
     this.disposables.push(
       manager.onDidChange(() => this.refresh()),
+      manager.health.onDidChange(() => this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${settings.section}.explorer`)) {
           this.scheduleAutoRefresh();
@@ -120,8 +142,16 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     switch (node.kind) {
       case 'connection':
         return this.connectionItem(c);
-      case 'brokers':
-        return item('Brokers', true, `brokers:${c}`, 'server-environment', 'brokers');
+      case 'brokers': {
+        const t = item('Brokers', true, `brokers:${c}`, 'server-environment', 'brokers');
+        const h = this.manager.health.get(c)?.health;
+        if (h) {
+          const down = brokersDown(h).length;
+          t.description = `${h.brokers.length - down}/${h.brokers.length} up${h.controllerId !== null ? ` · controller ${h.controllerId}` : ''}`;
+          if (down) t.iconPath = new vscode.ThemeIcon('server-environment', ERROR);
+        }
+        return t;
+      }
       case 'topics': {
         const t = item('Topics', true, `topics:${c}`, 'list-unordered', 'topics');
         if (this.filterText) t.description = `filter: ${this.filterText}`;
@@ -134,16 +164,29 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       }
       case 'broker': {
         const { broker } = node;
-        const t = item(`${broker.nodeId}`, true, `broker:${c}:${broker.nodeId}`, broker.isController ? 'star-full' : 'server', 'broker');
-        t.description = `${broker.host}:${broker.port}${broker.isController ? ' · controller' : ''}${node.rack ? ` · rack ${node.rack}` : ''}`;
-        t.tooltip = `Broker ${broker.nodeId} at ${broker.host}:${broker.port}${broker.isController ? ', the active controller' : ''}\nrack: ${node.rack ?? 'none set'}\nExpand for its configs.`;
+        const offline = node.online === false;
+        const t = item(`${broker.nodeId}`, true, `broker:${c}:${broker.nodeId}`, broker.isController ? 'star-full' : 'server', offline ? 'broker-offline' : 'broker');
+        if (offline) t.iconPath = new vscode.ThemeIcon('debug-disconnect', ERROR);
+        t.description = `${offline ? 'offline · ' : ''}${broker.host}:${broker.port}${broker.isController ? ' · controller' : ''}${node.rack ? ` · rack ${node.rack}` : ''}`;
+        t.tooltip = offline
+          ? `Broker ${broker.nodeId} (last seen at ${broker.host}:${broker.port}) is offline: it left the cluster's metadata or stopped answering. Its replicas are out of sync until it returns.`
+          : `Broker ${broker.nodeId} at ${broker.host}:${broker.port}${broker.isController ? ', the active controller' : ''}\nrack: ${node.rack ?? 'none set'}\nExpand for its configs.`;
         return t;
       }
       case 'topic': {
         const { topic } = node;
         const t = item(topic.name, true, `topic:${c}:${topic.name}`, topic.internal ? 'lock' : 'symbol-event', 'topic');
-        t.description = `${plural(topic.partitions, 'partition')} · RF ${topic.replicationFactor}`;
-        t.tooltip = `${topic.name}\n${plural(topic.partitions, 'partition')}, replication factor ${topic.replicationFactor}${topic.internal ? '\nInternal topic, used by Kafka itself' : ''}`;
+        const th = this.topicHealth(c, topic.name);
+        // min.insync.replicas matters once there is replication: it decides when acks=all fails.
+        const minIsr = th?.minIsr !== undefined && topic.replicationFactor > 1 ? ` · min ISR ${th.minIsr}` : '';
+        const issues = th ? describeCounts(th.counts) : '';
+        t.description = `${issues ? `${issues} · ` : ''}${plural(topic.partitions, 'partition')} · RF ${topic.replicationFactor}${minIsr}`;
+        if (th && anyIssue(th.counts)) t.iconPath = new vscode.ThemeIcon(topic.internal ? 'lock' : 'symbol-event', serious(th.counts) ? ERROR : WARNING);
+        t.tooltip =
+          `${topic.name}\n${plural(topic.partitions, 'partition')}, replication factor ${topic.replicationFactor}${topic.internal ? '\nInternal topic, used by Kafka itself' : ''}` +
+          (th?.minIsr !== undefined ? `\nmin.insync.replicas ${th.minIsr}: acks=all writes need ${th.minIsr} in-sync replica(s)` : '') +
+          (th?.uncleanLeaderElection !== undefined ? `\nunclean.leader.election.enable ${th.uncleanLeaderElection}${th.uncleanLeaderElection ? ': an out-of-sync replica may lead, losing records' : ': an offline partition waits for an in-sync replica'}` : '') +
+          (issues ? `\nPartitions: ${issues}` : '');
         return t;
       }
       case 'partitions': {
@@ -154,11 +197,18 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       case 'partition': {
         const p = node.partition;
         const t = item(`${p.partition}`, false, `partition:${c}:${node.topicName}:${p.partition}`, 'symbol-number', 'partition');
-        t.description = `leader ${p.leader} · offsets ${p.earliest}–${p.latest} · ${plural(p.records, 'record')}`;
+        const th = this.topicHealth(c, node.topicName);
+        const issues = partitionIssues(p, th?.minIsr);
+        const marks = issues.map((i) => ISSUE_LABEL[i]).join(' · ');
+        if (issues.length) t.iconPath = new vscode.ThemeIcon('symbol-number', issues.includes('offline') || issues.includes('under-min-isr') ? ERROR : WARNING);
+        const replicated = p.replicas.length > 1 ? ` · ISR ${p.isr.join(',')} of ${p.replicas.join(',')}` : '';
+        t.description = `${marks ? `${marks} · ` : ''}leader ${p.leader < 0 ? 'none' : p.leader}${replicated} · offsets ${p.earliest}–${p.latest} · ${plural(p.records, 'record')}`;
         t.tooltip = new vscode.MarkdownString(
           `**${node.topicName}** partition ${p.partition}\n\n` +
             `| | |\n|---|---|\n| leader | ${p.leader} |\n| replicas | ${p.replicas.join(', ')} |\n| in-sync replicas | ${p.isr.join(', ')} |\n` +
             (p.offlineReplicas.length ? `| offline replicas | ${p.offlineReplicas.join(', ')} |\n` : '') +
+            (th?.minIsr !== undefined ? `| min.insync.replicas | ${th.minIsr} |\n` : '') +
+            (issues.length ? `| health | ${issues.map((i) => `${ISSUE_LABEL[i]}: ${ISSUE_HELP[i]}`).join('; ')} |\n` : '') +
             `| earliest offset (low watermark) | ${p.earliest} |\n| latest offset (high watermark) | ${p.latest} |\n| records | ${p.records} |`,
         );
         return t;
@@ -241,10 +291,23 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     const icon = { connected: 'plug', failed: 'error', connecting: 'loading~spin', disconnected: 'debug-disconnect' }[status.state];
     const t = item(name, true, `connection:${name}`, icon, `connection-${status.state}`);
     t.description = status.state === 'connected' ? `connected · ${plural(status.summary.brokers.length, 'broker')}` : status.state;
+    const health = status.state === 'connected' ? this.manager.health.get(name) : undefined;
+    if (health && !health.reachable) {
+      t.iconPath = new vscode.ThemeIcon('error', ERROR);
+      t.description = 'unreachable · no broker answers';
+    } else if (health?.health) {
+      const h = health.health;
+      const down = brokersDown(h).length;
+      const counts = describeCounts(h.counts);
+      // What is wrong comes first: a narrow sidebar cuts the end of the description off.
+      t.description = down || counts ? [down ? `${h.brokers.length - down}/${h.brokers.length} brokers up` : '', counts].filter(Boolean).join(' · ') : `connected · ${plural(h.brokers.length, 'broker')}`;
+      if (down || anyIssue(h.counts)) t.iconPath = new vscode.ThemeIcon(down || serious(h.counts) ? 'error' : 'warning', down || serious(h.counts) ? ERROR : WARNING);
+    }
     const auth = profile?.sasl.mechanism === 'none' ? 'no SASL' : `SASL ${profile?.sasl.mechanism.toUpperCase()} as ${profile?.sasl.username}`;
     t.tooltip = new vscode.MarkdownString(
       `**${name}**\n\n${profile?.bootstrapServers.join(', ') ?? ''}\n\n${auth}, TLS ${profile?.tls.enabled ? 'on' : 'off'}` +
         (status.state === 'connected' ? `\n\ncluster \`${status.summary.clusterId}\`` : '') +
+        (health ? `\n\n${summaryLine(health)}` : '') +
         (status.state === 'failed' ? `\n\n${status.message}` : ''),
     );
     return t;
@@ -281,15 +344,28 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       }
       case 'brokers': {
         const client = this.client(c);
-        const summary = await client.describeCluster();
-        const racks = await brokerRacks(client, summary.brokers.map((b) => b.nodeId));
-        return summary.brokers.map((broker) => ({ kind: 'broker', connectionName: c, broker, rack: racks.get(broker.nodeId) }));
+        // The health check lists brokers seen before that are gone now, marked offline.
+        const state = await this.manager.health.checkNow(c);
+        const brokers = state?.health?.brokers ?? (await client.describeCluster()).brokers.map((b) => ({ ...b, online: true }));
+        const racks = await brokerRacks(client, brokers.filter((b) => b.online).map((b) => b.nodeId)).catch(() => new Map<number, string>());
+        return brokers.map((broker) => ({
+          kind: 'broker',
+          connectionName: c,
+          broker: { nodeId: broker.nodeId, host: broker.host, port: broker.port, isController: broker.isController },
+          rack: racks.get(broker.nodeId),
+          online: broker.online,
+        }));
       }
       case 'broker': {
+        if (node.online === false) return empty(`Broker ${node.broker.nodeId} is offline: its configs cannot be read`);
         const entries = await brokerConfigs(this.client(c), node.broker.nodeId);
         return entries.map((entry) => ({ kind: 'config', connectionName: c, owner: { type: 'broker', nodeId: node.broker.nodeId }, entry }));
       }
       case 'topics': {
+        // On a replicated cluster, topic rows show min ISR and health marks: have one check done
+        // before the first listing (a single broker has nothing to wait for).
+        const status = this.manager.status(c);
+        if (!this.manager.health.get(c) && status.state === 'connected' && status.summary.brokers.length > 1) await this.manager.health.checkNow(c);
         const showInternal = settings.showInternalTopics();
         const all = await listTopicInfos(this.client(c));
         const topics = all.filter((t) => (showInternal || !t.internal) && matchesFilter(t.name, this.filterText));
@@ -368,6 +444,20 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     const registry = await this.manager.registry(name);
     if (!registry) throw new Error(`"${name}" has no Schema Registry: add its URL with "Kafka: Edit Connection".`);
     return registry;
+  }
+
+  /** Per-topic health by name, indexed once per check (thousands of topic items look it up). */
+  private readonly topicIndex = new WeakMap<object, Map<string, TopicHealth>>();
+
+  private topicHealth(connection: string, topic: string): TopicHealth | undefined {
+    const health = this.manager.health.get(connection)?.health;
+    if (!health) return undefined;
+    let index = this.topicIndex.get(health);
+    if (!index) {
+      index = new Map(health.topics.map((t) => [t.name, t]));
+      this.topicIndex.set(health, index);
+    }
+    return index.get(topic);
   }
 
   private client(name: string): KafkaClient {

@@ -17,6 +17,7 @@ import { registerCommand } from '../commands';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { log } from '../log';
 import { settings } from '../settings';
+import { registerClusterCommands } from './clusterCommands';
 import type { ClusterTreeProvider, ExplorerNode } from './clusterTree';
 import { topicTargetOf } from './targets';
 
@@ -73,6 +74,7 @@ export function registerExplorerCommands(manager: ConnectionManager, tree: Clust
   };
 
   return [
+    ...registerClusterCommands(manager, tree),
     registerCommand('kafkaWorkbench.refresh', 'Refresh', () => tree.refresh()),
     registerCommand('kafkaWorkbench.retry', 'Retry', async (connectionName?: string) => {
       if (connectionName && manager.status(connectionName).state !== 'connected') await manager.connect(connectionName);

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MIN_JAVA_MAJOR, ensureKafkaJars, findJava } from '../../core/broker/kafkaJars';
 import { findRunningBroker, startLocalBroker, stopBrokerInDir, type RunningBroker } from '../../core/broker/localBroker';
+import { findRunningCluster, startLocalCluster, stopClusterInDir, type RunningCluster } from '../../core/broker/localCluster';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { registerCommand } from '../commands';
 import type { ConnectionManager } from '../connections/connectionManager';
@@ -9,6 +10,15 @@ import { log } from '../log';
 import { settings } from '../settings';
 
 export const LOCAL_CONNECTION_NAME = 'Local broker';
+export const LOCAL_CLUSTER_CONNECTION_NAME = 'Local cluster';
+/** globalState key of the last choice between one node and three. */
+const NODES_KEY = 'kafkaWorkbench.localBroker.nodes';
+const CLUSTER_NODES = 3 as const;
+
+/** What scripts and tests may pass to skip the question. */
+interface StartArgs {
+  brokers?: 1 | 3;
+}
 
 /**
  * "Kafka: Start/Stop Local Broker": a single-node KRaft broker run with the user's Java, from jars
@@ -18,13 +28,15 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
   const storage = context.globalStorageUri.fsPath;
   const jarsDir = path.join(storage, 'kafka-jars');
   const dataDir = path.join(storage, 'local-broker');
+  const clusterDir = path.join(storage, 'local-cluster');
   let running: RunningBroker | undefined;
+  let runningCluster: RunningCluster | undefined;
 
-  const saveConnection = async (bootstrap: string): Promise<void> => {
+  const saveConnection = async (bootstrap: string, name = LOCAL_CONNECTION_NAME): Promise<void> => {
     await manager.save(
       {
-        name: LOCAL_CONNECTION_NAME,
-        bootstrapServers: [bootstrap],
+        name,
+        bootstrapServers: bootstrap.split(','),
         clientId: 'kafka-workbench',
         sasl: { mechanism: 'none' },
         tls: { enabled: false, verifyHostname: true },
@@ -33,8 +45,70 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
     );
   };
 
-  const start = async (): Promise<{ bootstrap: string; reused: boolean } | undefined> => {
-    const existing = await findRunningBroker(dataDir);
+  /** One node or three: asked (the last answer first) unless the caller says. */
+  const chooseNodes = async (args: StartArgs | undefined): Promise<1 | 3 | undefined> => {
+    if (args?.brokers === 1) return 1;
+    if (args?.brokers === CLUSTER_NODES) return CLUSTER_NODES;
+    const last = context.globalState.get<number>(NODES_KEY) === CLUSTER_NODES ? CLUSTER_NODES : 1;
+    const items = [
+      { label: 'One broker', description: 'a single KRaft node, about 300 MB', nodes: 1 as const },
+      { label: 'Three brokers', description: 'a KRaft cluster with replication and failover, about 600 MB', nodes: CLUSTER_NODES },
+    ].sort((a, b) => (a.nodes === last ? -1 : b.nodes === last ? 1 : 0));
+    const pick = await vscode.window.showQuickPick(items, { title: 'Start a local Kafka broker', placeHolder: 'How many brokers?' });
+    if (!pick) return undefined;
+    await context.globalState.update(NODES_KEY, pick.nodes);
+    return pick.nodes;
+  };
+
+  const startCluster = async (javaPath: string): Promise<{ bootstrap: string; reused: boolean; brokers: number }> => {
+    const cluster = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Local Kafka cluster', cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        try {
+          const classpath = await ensureKafkaJars({
+            repositoryUrl: settings.localBrokerRepository(),
+            targetDir: jarsDir,
+            signal: abort.signal,
+            onProgress: (done, total, artifact) => progress.report({ message: `downloading Kafka jars ${done}/${total} (${artifact})` }),
+          });
+          progress.report({ message: `starting ${CLUSTER_NODES} brokers (this takes 20 s or more)…` });
+          return await startLocalCluster({
+            dataDir: clusterDir,
+            classpath,
+            javaPath,
+            nodes: CLUSTER_NODES,
+            signal: abort.signal,
+            log: (line: string) => log().debug(`[local cluster] ${line}`),
+          });
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+    runningCluster = cluster;
+    log().info(`local cluster started at ${cluster.bootstrap} (pids ${cluster.nodes.map((n) => n.pid).join(', ')}, data in ${clusterDir})`);
+    await saveConnection(cluster.bootstrap, LOCAL_CLUSTER_CONNECTION_NAME);
+    await manager.connect(LOCAL_CLUSTER_CONNECTION_NAME).catch((e: unknown) => log().warn(`connecting to the local cluster failed: ${String(e)}`));
+    void vscode.window.showInformationMessage(`Local Kafka cluster of ${CLUSTER_NODES} brokers running at ${cluster.bootstrap}; connection "${LOCAL_CLUSTER_CONNECTION_NAME}" added.`);
+    return { bootstrap: cluster.bootstrap, reused: false, brokers: CLUSTER_NODES };
+  };
+
+  const start = async (args?: StartArgs): Promise<{ bootstrap: string; reused: boolean; brokers?: number } | undefined> => {
+    const nodes = await chooseNodes(args);
+    if (!nodes) return undefined;
+    if (nodes === CLUSTER_NODES) {
+      const existingCluster = await findRunningCluster(clusterDir);
+      if (existingCluster && existingCluster.running.length === CLUSTER_NODES) {
+        await saveConnection(existingCluster.bootstrap, LOCAL_CLUSTER_CONNECTION_NAME);
+        void vscode.window.showInformationMessage(`The local Kafka cluster is already running at ${existingCluster.bootstrap}.`);
+        return { bootstrap: existingCluster.bootstrap, reused: true, brokers: CLUSTER_NODES };
+      }
+      // Some nodes left over (one was killed to try failover): stop them and start all three again.
+      if (existingCluster) await stopClusterInDir(clusterDir);
+    }
+    const existing = nodes === 1 ? await findRunningBroker(dataDir) : undefined;
     if (existing) {
       await saveConnection(existing.bootstrap);
       void vscode.window.showInformationMessage(`The local Kafka broker is already running at ${existing.bootstrap}.`);
@@ -52,6 +126,7 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
       if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'kafkaWorkbench.localBroker');
       return undefined;
     }
+    if (nodes === CLUSTER_NODES) return startCluster(java.path);
     const broker = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Local Kafka broker', cancellable: true },
       async (progress, token) => {
@@ -93,9 +168,12 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
 
   const stop = async (): Promise<boolean> => {
     if (manager.store.get(LOCAL_CONNECTION_NAME)) await manager.disconnect(LOCAL_CONNECTION_NAME);
+    if (manager.store.get(LOCAL_CLUSTER_CONNECTION_NAME)) await manager.disconnect(LOCAL_CLUSTER_CONNECTION_NAME);
     const stopped = running ? (await running.stop(), true) : await stopBrokerInDir(dataDir);
     running = undefined;
-    if (!stopped) {
+    const clusterStopped = runningCluster ? (await runningCluster.stop(), 1) : await stopClusterInDir(clusterDir);
+    runningCluster = undefined;
+    if (!stopped && !clusterStopped) {
       throw new KafkaWorkbenchError('No local Kafka broker is running: start one with "Kafka: Start Local Broker".', 'invalid-input');
     }
     log().info('local broker stopped');
@@ -107,6 +185,6 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
     registerCommand('kafkaWorkbench.startLocalBroker', 'Start Local Broker', start),
     registerCommand('kafkaWorkbench.stopLocalBroker', 'Stop Local Broker', stop),
     // A broker this window started does not outlive it.
-    { dispose: () => void running?.stop() },
+    { dispose: () => void Promise.all([running?.stop(), runningCluster?.stop()]) },
   ];
 }
