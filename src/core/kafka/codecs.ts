@@ -70,17 +70,25 @@ const lz4: Codec = () => ({
   decompress: async (buffer) => Buffer.from(lz4Decompress(buffer)),
 });
 
-let zstdReady: Promise<void> | undefined;
 const ZSTD_LEVEL = 3;
+
+/**
+ * One init of the WebAssembly module per process, shared through globalThis: the test and script
+ * bundles each inline a copy of this file, and a second copy's init re-instantiating the module
+ * made the first copy's next compress return a frame of the wrong bytes (seen in the kafkajs
+ * differential test).
+ */
+const ZSTD_READY = Symbol.for('kafka-workbench.zstd-ready');
+const zstdReady = (): Promise<void> => ((globalThis as { [ZSTD_READY]?: Promise<void> })[ZSTD_READY] ??= zstdInit());
 
 /** Zstandard: the WebAssembly module is loaded on first use, not at activation. */
 const zstd: Codec = () => ({
   compress: async (encoder) => {
-    await (zstdReady ??= zstdInit());
+    await zstdReady();
     return Buffer.from(zstdCompress(encoder.buffer, ZSTD_LEVEL));
   },
   decompress: async (buffer) => {
-    await (zstdReady ??= zstdInit());
+    await zstdReady();
     return Buffer.from(zstdDecompress(buffer));
   },
 });
