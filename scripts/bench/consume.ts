@@ -2,13 +2,15 @@
 //   1. our pipeline: TopicTail fetch → deserialize → capped ring buffer → view updates (count + the
 //      visible page) serialized as for postMessage (JSON), the code the viewer runs minus the webview;
 //      and once more with a value filter set;
-//   2. raw kafkajs eachBatch with the same consumer settings, counting records;
+//   2. raw kafkajs eachBatch with the same consumer settings, counting records: kafkajs 2.2.4 as
+//      this project installs it (patches/ applied) and unpatched (the kafkajs-upstream alias);
 //   3. kcat -C;
 //   4. Kafka's ConsumerPerformance (Java);
 // printed side by side, then the pipeline's heap after the 1M records (bounded by the cap).
 // Usage: npm run bench:consume [-- --records 1000000 --cap 100000 --runs 5]
 import { execFile, spawn } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
+import { Kafka as UpstreamKafka } from 'kafkajs-upstream';
 import { findJava } from '../../src/core/broker/kafkaJars';
 import type { RecordFilter } from '../../src/core/consume/filter';
 import { TailSession, type RowSink, type ViewUpdate } from '../../src/core/consume/tailSession';
@@ -74,8 +76,8 @@ async function ensureData(bootstrap: string): Promise<void> {
 /** Our consumer settings, shared by the raw kafkajs run so that only the pipeline differs. */
 const consumerSettings = { maxWaitTimeInMs: 250, sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 10_000 };
 
-async function rawKafkajs(bootstrap: string): Promise<Result> {
-  const kafka = new Kafka({ clientId: 'bench-raw', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+async function rawKafkajs(bootstrap: string, name = 'raw kafkajs eachBatch (patched)', KafkaClass: typeof Kafka = Kafka): Promise<Result> {
+  const kafka = new KafkaClass({ clientId: 'bench-raw', brokers: [bootstrap], logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `bench-raw-${Date.now()}`, ...consumerSettings });
   const started = performance.now();
   let count = 0;
@@ -95,7 +97,7 @@ async function rawKafkajs(bootstrap: string): Promise<Result> {
   await finished;
   const end = performance.now();
   await consumer.disconnect();
-  return { name: 'raw kafkajs eachBatch', records: count, seconds: (end - started) / 1000, steadySeconds: (end - first) / 1000 };
+  return { name, records: count, seconds: (end - started) / 1000, steadySeconds: (end - first) / 1000 };
 }
 
 async function pipeline(
@@ -200,6 +202,9 @@ function table(results: Result[]): void {
   const oursSteady = steady(ours);
   const rawSteady = steady(raw);
   if (oursSteady && rawSteady) console.log(`steady-state (first → last record): our pipeline at ${((oursSteady / rawSteady) * 100).toFixed(0)}% of raw kafkajs`);
+  const unpatched = results.find((r) => r.name.includes('unpatched'));
+  if (unpatched) console.log(`patched / unpatched kafkajs: ${(rate(raw) / rate(unpatched)).toFixed(2)}×; our pipeline / unpatched kafkajs: ${(rate(ours) / rate(unpatched)).toFixed(2)}×`);
+  console.log(`our pipeline / kcat -C: ${((rate(ours) / rate(kc)) * 100).toFixed(0)}% (target: ≥ 60%)`);
 }
 
 async function main(): Promise<void> {
@@ -210,15 +215,17 @@ async function main(): Promise<void> {
   await kcat(broker.bootstrap);
   const results: Result[] = [];
   const rawRuns: Result[] = [];
+  const upstreamRuns: Result[] = [];
   const ourRuns: Awaited<ReturnType<typeof pipeline>>[] = [];
   for (let i = 0; i < RUNS; i++) {
     rawRuns.push(await rawKafkajs(broker.bootstrap));
+    upstreamRuns.push(await rawKafkajs(broker.bootstrap, 'raw kafkajs eachBatch (unpatched, kafkajs-upstream)', UpstreamKafka as unknown as typeof Kafka));
     ourRuns.push(await pipeline(broker.bootstrap));
   }
   // The median run of each, so one lucky or unlucky run (this machine is shared) decides nothing.
   const median = <T extends Result>(runs: T[]) => [...runs].sort((a, b) => a.records / a.seconds - b.records / b.seconds)[Math.floor(runs.length / 2)];
   const ours = median(ourRuns);
-  results.push({ ...ours, note: `${ours.messages} postMessage updates, ${mb(ours.bytesPosted)} serialized` }, median(rawRuns));
+  results.push({ ...ours, note: `${ours.messages} postMessage updates, ${mb(ours.bytesPosted)} serialized` }, median(rawRuns), median(upstreamRuns));
   // With a filter every record is also matched as it arrives.
   const filtered = await pipeline(broker.bootstrap, CAP, { text: 'xxxx' });
   results.push({ ...filtered, name: 'our pipeline with a value filter set', note: 'one run' });
@@ -242,8 +249,9 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     const o = ourRuns[i];
     const r = rawRuns[i];
+    const u = upstreamRuns[i];
     console.log(
-      `  #${i + 1} raw kafkajs ${Math.round(r.records / r.seconds)} / ${Math.round(r.records / r.steadySeconds!)}   pipeline ${Math.round(o.records / o.seconds)} / ${Math.round(o.records / o.steadySeconds!)} (heap after ${mb(o.heapAfter)})`,
+      `  #${i + 1} raw kafkajs ${Math.round(r.records / r.seconds)} / ${Math.round(r.records / r.steadySeconds!)}   unpatched ${Math.round(u.records / u.seconds)} / ${Math.round(u.records / u.steadySeconds!)}   pipeline ${Math.round(o.records / o.seconds)} / ${Math.round(o.records / o.steadySeconds!)} (heap after ${mb(o.heapAfter)})`,
     );
   }
 }
