@@ -1,11 +1,13 @@
 import { JsonSyntaxError, parseLocatedJson } from '../json/locatedJson';
+import type { EncodedStringFormat, NumberFormat } from './numberSerializers';
 
 /**
  * Turning what the user typed into record bytes. One {@link Serializer} per format; Avro registers
  * its factory for 'avro' from avroSerializer.ts (the form lists the formats it is given).
  */
 
-export type KeyFormat = 'none' | 'string' | 'json' | 'avro';
+/** numberSerializers.ts registers the number and encoded-string formats (the `.kafka` file's). */
+export type KeyFormat = 'none' | 'string' | 'json' | 'avro' | NumberFormat | EncodedStringFormat;
 export type ValueFormat = KeyFormat;
 
 export class SerializationError extends Error {
