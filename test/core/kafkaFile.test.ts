@@ -2,6 +2,9 @@
 // documents parses to the expected blocks; the extras are checked; bad values get a diagnostic at
 // their position; random input never throws; templates render with one seed per record.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findRepoRoot } from '../support/repoRoot';
 import { checkConsumer, checkProducer, parseDuration, parsePartitions, type ConsumerDefinition, type ProducerDefinition } from '../../src/core/kafkaFile/definitions';
 import type { ConsumerBlock, ProducerBlock } from '../../src/core/kafkaFile/model';
 import { parseKafkaFile } from '../../src/core/kafkaFile/parser';
@@ -189,6 +192,19 @@ describe('.kafka files: parser', () => {
         }
       });
     }
+  });
+
+  it('the sandbox sample (scripts/samples/demo.kafka) has no problem and every block can run', () => {
+    const parsed = parseKafkaFile(readFileSync(join(findRepoRoot(), 'scripts', 'samples', 'demo.kafka'), 'utf8'));
+    assert.deepEqual(parsed.diagnostics, []);
+    assert.equal(parsed.blocks.length, 4);
+    for (const b of parsed.blocks) {
+      const checked = b.kind === 'producer' ? checkProducer(b) : checkConsumer(b);
+      assert.deepEqual(checked.diagnostics, [], b.label);
+      assert.ok(checked.definition, b.label);
+    }
+    const [order] = renderRecords((checkProducer(parsed.blocks[0] as ProducerBlock).definition as ProducerDefinition).templates, 1);
+    assert.equal(typeof JSON.parse(order.value).total, 'number');
   });
 
   it('parses durations and partition lists', () => {

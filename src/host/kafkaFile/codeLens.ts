@@ -38,7 +38,7 @@ export class KafkaFileCodeLenses implements vscode.CodeLensProvider, vscode.Disp
     const connection = this.connections.connectionFor(document.uri);
     lenses.push(
       new vscode.CodeLens(top, {
-        title: connection ? `$(plug) ${connection}` : '$(plug) Select a connection',
+        title: connection ? `$(plug) Connection: ${connection}` : '$(plug) Select a connection',
         tooltip: connection ? `This file runs against "${connection}". Click to switch.` : 'Choose the Kafka connection this file runs against',
         command: KAFKA_FILE_COMMANDS.selectConnection,
         arguments: [document.uri],
@@ -55,7 +55,7 @@ export class KafkaFileCodeLenses implements vscode.CodeLensProvider, vscode.Disp
         const def = checked.definition as { everyMs?: number; count?: number };
         const n = def.count ?? 1;
         lenses.push(new vscode.CodeLens(at, { title: n === 1 ? '$(play) Produce record' : `$(play) Produce ${n} records`, command: KAFKA_FILE_COMMANDS.produce, arguments: args }));
-        lenses.push(new vscode.CodeLens(at, { title: `Produce record ×${10 * n}`, command: KAFKA_FILE_COMMANDS.produce, arguments: [...args, 10 * n] }));
+        lenses.push(new vscode.CodeLens(at, { title: n === 1 ? 'Produce record ×10' : `Produce ${10 * n} records`, command: KAFKA_FILE_COMMANDS.produce, arguments: [...args, 10 * n] }));
         lenses.push(new vscode.CodeLens(at, { title: 'Produce records…', command: KAFKA_FILE_COMMANDS.produceMany, arguments: args }));
         if (def.everyMs !== undefined) {
           lenses.push(
@@ -66,7 +66,10 @@ export class KafkaFileCodeLenses implements vscode.CodeLensProvider, vscode.Disp
         }
         const result = this.runs.result(key);
         if (result) {
-          lenses.push(new vscode.CodeLens(at, { title: result.ok ? result.summary.replace(/^✓/, '$(pass)') : result.summary.replace(/^✗/, '$(error)'), tooltip: result.detail, command: KAFKA_FILE_COMMANDS.showResult, arguments: args }));
+          // On its own row under the block (above its ###), so a narrow editor does not clip it
+          // behind the action lenses.
+          const row = Math.min(block.endLine + 1, document.lineCount - 1);
+          lenses.push(new vscode.CodeLens(new vscode.Range(row, 0, row, 0), { title: result.ok ? result.summary.replace(/^✓/, '$(pass)') : result.summary.replace(/^✗/, '$(error)'), tooltip: result.detail, command: KAFKA_FILE_COMMANDS.showResult, arguments: args }));
         }
       } else {
         const running = this.runs.consumer(key);

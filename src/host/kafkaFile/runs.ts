@@ -17,7 +17,7 @@ import { consumeFormat, produceFormat } from './formats';
 
 export interface BlockResult {
   ok: boolean;
-  /** One line for the CodeLens: `✓ 1 delivered · partition 0 @ offset 12 · 4 ms` or the error. */
+  /** One line for the CodeLens: `✓ 0@12 · 4 ms · delivered (partition@offset)`, `✓ 10 delivered · 0@3 … 2@7 · avg 4 ms (partition@offset)`, or the error. */
   summary: string;
   /** The full text for the log / tooltip. */
   detail: string;
@@ -57,7 +57,9 @@ export function summarize(result: ProduceCommandResult | undefined): BlockResult
   const count = delivered.length || result.unacknowledged || result.notAwaited;
   const verb = delivered.length ? 'delivered' : result.unacknowledged ? 'sent (acks=0)' : 'handed over';
   const tx = result.transactionOutcome ? ` · transaction ${result.transactionOutcome}` : '';
-  return { ok: true, summary: `✓ ${count} ${verb} · partition@offset ${places} · ${latency} ms${tx}`, detail, at };
+  // Where and how fast first: a narrow editor clips the end of a lens.
+  if (reports.length === 1) return { ok: true, summary: `✓ ${places} · ${latency} ms · ${verb} (partition@offset)${tx}`, detail, at };
+  return { ok: true, summary: `✓ ${count} ${verb} · ${places} · avg ${latency} ms (partition@offset)${tx}`, detail, at };
 }
 
 export class KafkaFileRuns implements vscode.Disposable {
