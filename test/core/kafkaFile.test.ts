@@ -12,7 +12,7 @@ import { compileRecordTemplate, renderRecords } from '../../src/core/kafkaFile/t
 import '../../src/core/consume/numberDeserializers';
 import { deserializer } from '../../src/core/consume/deserializers';
 import '../../src/core/produce/numberSerializers';
-import { serializerFor } from '../../src/core/produce/serializers';
+import { availableFormats, serializerFor } from '../../src/core/produce/serializers';
 
 const DOCUMENTED = [
   '-- Orders for the demo',
@@ -282,5 +282,6 @@ describe('.kafka files: number and encoded string formats', () => {
     assert.throws(() => serializerFor('long').serialize('12a'), /not a whole number/);
     assert.throws(() => serializerFor('double').serialize('abc'), /not a number/);
     assert.throws(() => deserializer('integer').decode(Buffer.from([1, 2])), /2 bytes, a integer has 4/);
+    assert.ok(!availableFormats().some((f) => f === 'double' || f.startsWith('string(')), 'the produce form keeps its own list');
   });
 });
