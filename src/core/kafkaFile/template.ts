@@ -7,7 +7,7 @@
  * key, every header and the value are each rendered from that seed, so the same call in the key and
  * first in the value gives the same text (the behaviour the original documents).
  */
-import { faker as defaultFaker, type Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
 import { randomInt } from 'node:crypto';
 import { compileTemplate, TemplateError } from '../produce/template';
 
@@ -31,6 +31,15 @@ export interface RecordTemplate {
   render(ctx: Context): string;
 }
 
+let loaded: Faker | undefined;
+
+/** faker and its English data are half a megabyte: loaded when a template first needs them, not at activation. */
+function defaultFaker(): Faker {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= (require('@faker-js/faker') as typeof import('@faker-js/faker')).faker;
+  return loaded;
+}
+
 /** faker.js 4/5 names (what Tools for Apache Kafka documented) → today's @faker-js/faker. */
 const LEGACY_METHODS: Record<string, string> = {
   'random.number': 'number.int',
@@ -52,7 +61,7 @@ const LEGACY_MODULES: Record<string, string> = { name: 'person', address: 'locat
 /** Names offered by completion: `module.method` for every faker function. */
 export function fakerMethodNames(): string[] {
   const out: string[] = [];
-  for (const [module, value] of Object.entries(defaultFaker)) {
+  for (const [module, value] of Object.entries(defaultFaker())) {
     if (module.startsWith('_') || module === 'fakerCore' || !value || typeof value !== 'object') continue;
     for (const key of Object.getOwnPropertyNames(Object.getPrototypeOf(value)).concat(Object.keys(value))) {
       if (key === 'constructor' || key.startsWith('_')) continue;
@@ -144,7 +153,7 @@ function fakerCall(e: string): (ctx: Context) => string {
   let path = `${m[1]}.${m[2]}`;
   path = LEGACY_METHODS[path] ?? (LEGACY_MODULES[m[1]] ? `${LEGACY_MODULES[m[1]]}.${m[2]}` : path);
   const [module, method] = path.split('.');
-  const mod = (defaultFaker as unknown as Record<string, unknown>)[module];
+  const mod = (defaultFaker() as unknown as Record<string, unknown>)[module];
   if (!mod || typeof mod !== 'object' || module.startsWith('_')) {
     throw new TemplateError(`{{${e}}}: faker has no module "${m[1]}" (e.g. person, string, number, internet, location, date, lorem, commerce).`);
   }
@@ -158,7 +167,7 @@ function fakerCall(e: string): (ctx: Context) => string {
   };
   // A trial call finds bad arguments now, where the editor can point at them.
   try {
-    call(defaultFaker);
+    call(defaultFaker());
   } catch (err) {
     throw new TemplateError(`{{${e}}}: ${(err as Error).message}`);
   }
@@ -227,10 +236,11 @@ export function renderRecords(t: RecordTemplates, count: number, options: { firs
   for (let n = 0; n < count; n++) {
     const index = first + n;
     const seed = options.seed !== undefined ? options.seed + index : randomInt(2 ** 31 - 1);
-    const ctx: Context = { index, faker: defaultFaker };
+    const f = defaultFaker();
+    const ctx: Context = { index, faker: f };
     const render = (tpl: RecordTemplate): string => {
       if (tpl.constant) return tpl.source;
-      defaultFaker.seed(seed);
+      f.seed(seed);
       return tpl.render(ctx);
     };
     const record: RenderedRecord = { value: render(t.value) };
