@@ -179,12 +179,16 @@ describe('.kafka files in the real extension host', function () {
     await lens(doc, 6, /Start consumer/);
   });
 
-  it('puts problems where they are: an unknown consumer property, a bad interval and a bad faker call; that block gets no run lens', async () => {
+  it('puts problems where they are: an unknown topic (when connected), an unknown consumer property, a bad interval and a bad faker call; that block gets no run lens', async () => {
     const doc = await openFile(['PRODUCER p', 'topic: t', 'every: soon', '{{person.nope}}', '###', 'CONSUMER g', 'topik: t'].join('\n'));
+    // With the connection up, the topic is looked up (in the background) and flagged as unknown.
+    await vscode.commands.executeCommand('kafkaWorkbench.connect', CONNECTION);
+    await until('the unknown-topic warning', async () => vscode.languages.getDiagnostics(doc.uri).some((d) => /Topic "t" does not exist on "it-kafka-file"/.test(d.message)));
     const diagnostics = vscode.languages.getDiagnostics(doc.uri).map((d) => [d.range.start.line, d.range.start.character, d.severity, d.message.slice(0, 20)]);
     assert.deepEqual(
       diagnostics.sort((a, b) => Number(a[0]) - Number(b[0])),
       [
+        [1, 7, vscode.DiagnosticSeverity.Warning, 'Topic "t" does not e'],
         [2, 7, vscode.DiagnosticSeverity.Error, '"soon" is not an int'],
         [3, 0, vscode.DiagnosticSeverity.Error, "{{person.nope}}: fak"],
         [5, 0, vscode.DiagnosticSeverity.Error, 'A CONSUMER needs "to'],

@@ -26,17 +26,73 @@ export function kafkaDiagnostics(document: vscode.TextDocument): vscode.Diagnost
   return [...model.parsed.diagnostics, ...model.blocks.flatMap((b) => b.checked.diagnostics)].map(toDiagnostic);
 }
 
-function registerDiagnostics(): vscode.Disposable[] {
+/**
+ * Topic names of connected clusters for the "unknown topic" check: fetched only when a connection
+ * is already up (never connects by itself), kept for a few seconds.
+ */
+class KnownTopics {
+  private readonly cache = new Map<string, { at: number; names?: Set<string>; loading?: boolean }>();
+
+  constructor(
+    private readonly manager: ConnectionManager,
+    private readonly onLoaded: () => void,
+  ) {}
+
+  forget(connection?: string): void {
+    if (connection === undefined) this.cache.clear();
+    else this.cache.delete(connection);
+  }
+
+  names(connection: string): Set<string> | undefined {
+    const client = this.manager.client(connection);
+    if (!client) return undefined;
+    const hit = this.cache.get(connection);
+    if (hit && (hit.loading || Date.now() - hit.at < 10_000)) return hit.names;
+    this.cache.set(connection, { at: Date.now(), names: hit?.names, loading: true });
+    topicNames(client).then(
+      (names) => {
+        this.cache.set(connection, { at: Date.now(), names: new Set(names) });
+        this.onLoaded();
+      },
+      () => this.cache.set(connection, { at: Date.now(), names: undefined }),
+    );
+    return hit?.names;
+  }
+}
+
+function registerDiagnostics(manager: ConnectionManager, connections: KafkaFileConnections): vscode.Disposable[] {
   const collection = vscode.languages.createDiagnosticCollection(KAFKA_LANGUAGE);
   const update = (doc: vscode.TextDocument) => {
-    if (doc.languageId === KAFKA_LANGUAGE) collection.set(doc.uri, kafkaDiagnostics(doc));
+    if (doc.languageId !== KAFKA_LANGUAGE) return;
+    const diagnostics = kafkaDiagnostics(doc);
+    const connection = connections.connectionFor(doc.uri);
+    const known = connection ? topics.names(connection) : undefined;
+    if (known) {
+      for (const { block } of modelOf(doc).blocks) {
+        const topic = block.properties.filter((p) => p.name === 'topic').pop();
+        if (topic && topic.value && !known.has(topic.value)) {
+          const d = new vscode.Diagnostic(toRange(topic.valueRange), `Topic "${topic.value}" does not exist on "${connection}": create it first (it is never created automatically), or check the name.`, vscode.DiagnosticSeverity.Warning);
+          d.source = 'kafka';
+          diagnostics.push(d);
+        }
+      }
+    }
+    collection.set(doc.uri, diagnostics);
   };
-  vscode.workspace.textDocuments.forEach(update);
+  const updateAll = () => vscode.workspace.textDocuments.forEach(update);
+  const topics = new KnownTopics(manager, updateAll);
+  updateAll();
   return [
     collection,
     vscode.workspace.onDidOpenTextDocument(update),
     vscode.workspace.onDidChangeTextDocument((e) => update(e.document)),
     vscode.workspace.onDidCloseTextDocument((doc) => collection.delete(doc.uri)),
+    // A new connection, a (dis)connect or a refresh of the tree: look at the topics again.
+    manager.onDidChange((name) => {
+      topics.forget(name);
+      updateAll();
+    }),
+    connections.onDidChange(updateAll),
   ];
 }
 
@@ -131,7 +187,7 @@ class Folding implements vscode.FoldingRangeProvider {
 
 export function registerKafkaLanguageFeatures(manager: ConnectionManager, connections: KafkaFileConnections): vscode.Disposable[] {
   return [
-    ...registerDiagnostics(),
+    ...registerDiagnostics(manager, connections),
     vscode.languages.registerCompletionItemProvider(SELECTOR, new Completion(manager, connections), ':', '{', ' '),
     vscode.languages.registerHoverProvider(SELECTOR, new Hover()),
     vscode.languages.registerFoldingRangeProvider(SELECTOR, new Folding()),
