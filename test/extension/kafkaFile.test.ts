@@ -179,6 +179,23 @@ describe('.kafka files in the real extension host', function () {
     await lens(doc, 6, /Start consumer/);
   });
 
+  it('completes property names, values, topics of the connected cluster and faker methods after {{', async () => {
+    const topic = await newTopic(1);
+    await vscode.commands.executeCommand('kafkaWorkbench.connect', CONNECTION);
+    const doc = await openFile(['PRODUCER p', 'topic: ', 'key: {{per', 'acks: ', '', '###'].join('\n'));
+    const labels = async (line: number, character: number) => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(line, character));
+      return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    };
+    assert.ok((await labels(1, 7)).includes(topic), 'the new topic is offered');
+    const faker = await labels(2, 10);
+    assert.ok(faker.includes('person.firstName') && faker.includes('$timestamp'), faker.slice(0, 10).join(', '));
+    assert.deepEqual((await labels(3, 6)).filter((l) => ['all', '1', '0'].includes(l)).sort(), ['0', '1', 'all']);
+    const names = await labels(4, 0);
+    assert.ok(names.includes('headers') && names.includes('every') && names.includes('value-format'));
+    assert.ok(!names.includes('topic') && !names.includes('acks'), 'properties already set are not offered again');
+  });
+
   it('puts problems where they are: an unknown topic (when connected), an unknown consumer property, a bad interval and a bad faker call; that block gets no run lens', async () => {
     const doc = await openFile(['PRODUCER p', 'topic: t', 'every: soon', '{{person.nope}}', '###', 'CONSUMER g', 'topik: t'].join('\n'));
     // With the connection up, the topic is looked up (in the background) and flagged as unknown.
