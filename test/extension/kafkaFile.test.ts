@@ -13,7 +13,8 @@ import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/topics';
 import type { ConsumeViewerHandle } from '../../src/host/consume/consumeViewer';
 import type { ProduceCommandResult } from '../../src/host/produce/produceRunner';
-import { kcatRead } from '../support/produceTools';
+import { fastavroDecode } from '../fixtures/avro/fastavro';
+import { kcatRead, kcatValues } from '../support/produceTools';
 import { plainClient } from '../support/plainClient';
 import { findRepoRoot } from '../support/repoRoot';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
@@ -128,6 +129,33 @@ describe('.kafka files in the real extension host', function () {
     const refused = await click<ProduceCommandResult>(await lens(doc, 7, /^\$\(play\) Produce record$/));
     assert.equal(refused.ok, false);
     assert.match((await lens(doc, 10, /\$\(error\)/)).command!.title, /does not exist/);
+  });
+
+  it('avro(/file.avsc) beside the .kafka file, string(base64) and a committed transaction: fastavro and kcat (read_committed) read what was sent', async () => {
+    const topic = await newTopic(1);
+    const schema = { type: 'record', name: 'Ping', fields: [{ name: 'n', type: 'int' }, { name: 'who', type: 'string' }] };
+    writeFileSync(join(dir, 'ping.avsc'), JSON.stringify(schema));
+    const doc = await openFile(
+      [
+        'PRODUCER avro-ping',
+        `topic: ${topic}`,
+        'key: aGVsbG8=',
+        'key-format: string(base64)',
+        'value-format: avro(/ping.avsc)',
+        'count: 3',
+        'transaction: commit',
+        '{"n": {{i}}, "who": "{{person.firstName}}"}',
+        '###',
+      ].join('\n'),
+    );
+    const result = await click<ProduceCommandResult>(await lens(doc, 0, /Produce 3 records/));
+    assert.equal(result.ok && result.transactionOutcome, 'committed', JSON.stringify(result).slice(0, 400));
+    const committed = await kcatRead(broker.bootstrap, topic, 'read_committed');
+    assert.deepEqual(committed.map((r) => r.key), ['hello', 'hello', 'hello']);
+    const values = await kcatValues(broker.bootstrap, topic);
+    const decoded = await Promise.all(values.map((v) => fastavroDecode(v, { schema })));
+    assert.deepEqual(decoded.map((d) => (d.value as { n: number }).n), [0, 1, 2]);
+    assert.ok(decoded.every((d) => typeof (d.value as { who: string }).who === 'string' && (d.value as { who: string }).who.length > 0));
   });
 
   it('a scheduled producer (every:) starts from its lens, sends until stopped, and stops when its file is closed or its connection drops', async () => {
