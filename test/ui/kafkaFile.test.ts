@@ -28,15 +28,25 @@ async function textArea(outer: Locator): Promise<{ x: number; y: number; width: 
 }
 
 /** A long lens whose start (the partition@offset and latency) must be readable. */
+/** A lens's box; the lenses are re-rendered when the connection state changes, so it is asked again until painted. */
+async function boxOf(inner: Locator): Promise<{ x: number; y: number; width: number; height: number } | null> {
+  for (let i = 0; i < 50; i++) {
+    const box = await inner.boundingBox({ timeout: 5_000 }).catch(() => null);
+    if (box && box.width > 0) return box;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+}
+
 async function assertStartsInside(inner: Locator, outer: Locator, what: string): Promise<void> {
-  const a = await inner.boundingBox();
+  const a = await boxOf(inner);
   const b = await textArea(outer);
   assert.ok(a && b, `${what} is painted`);
   assert.ok(a.x >= b.x && a.x + Math.min(a.width, 120) <= b.x + b.width, `${what} starts inside its editor: ${JSON.stringify(a)} in ${JSON.stringify(b)}`);
 }
 
 async function assertInside(inner: Locator, outer: Locator, what: string): Promise<void> {
-  const a = await inner.boundingBox();
+  const a = await boxOf(inner);
   const b = await textArea(outer);
   assert.ok(a && b, `${what} is painted`);
   assert.ok(a.width > 0 && a.height > 0, `${what} has a size`);
@@ -88,9 +98,12 @@ describe('.kafka files in the workbench (UI)', function () {
     await codeLens(page, 'Start consumer').waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
 
     // The element under the lens's centre is the lens: nothing covers it.
-    const box = (await produce.boundingBox())!;
     type Dom = { document: { elementFromPoint(x: number, y: number): { textContent: string | null } | null } };
-    const hit = await page.evaluate(([x, y]) => (globalThis as unknown as Dom).document.elementFromPoint(x, y)?.textContent ?? '', [box.x + box.width / 2, box.y + box.height / 2]);
+    let hit = '';
+    for (let i = 0; i < 20 && !/Produce record/.test(hit); i++) {
+      const box = (await boxOf(produce))!;
+      hit = await page.evaluate(([x, y]) => (globalThis as unknown as Dom).document.elementFromPoint(x, y)?.textContent ?? '', [box.x + box.width / 2, box.y + box.height / 2]);
+    }
     assert.match(hit, /Produce record/);
     await produce.click();
     const report = codeLens(page, /\d@\d+ · \d+ ms · delivered \(partition@offset\)/);
