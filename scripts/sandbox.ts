@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   for (const file of ['contact-v1-fax.avsc', 'contact-v2-email.avsc']) {
     copyFileSync(join(repoRoot, 'test', 'fixtures', 'avro', file), join(workspace, 'schemas', file));
   }
+  // A .kafka file with producers and consumers to run from its CodeLenses.
+  copyFileSync(join(repoRoot, 'scripts', 'samples', 'demo.kafka'), join(workspace, 'demo.kafka'));
 
   let started = Date.now();
   const classpath = await ensureKafkaJars({
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
     console.log(`  Password: ${password}   (SANDBOX_PASSWORD sets your own)\n`);
     console.log(`  The Kafka view (activity bar) has the connection "${CONNECTION_NAME}" to ${broker.bootstrap}.`);
     console.log('  schemas/*.avsc in the workspace are Avro schemas to produce and consume with.');
+    console.log('  demo.kafka holds producers and consumers to run from its CodeLenses.');
     console.log('  Press Ctrl-C to stop the broker and code-server.\n');
     await codeServer.exited;
     if (!stopping) console.log('code-server exited by itself.');

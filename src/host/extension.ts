@@ -9,6 +9,7 @@ import { ConnectionStore } from './connections/connectionStore';
 import { createConnectionStatusBar } from './connections/statusBar';
 import { CLUSTER_VIEW_ID, ClusterTreeProvider } from './explorer/clusterTree';
 import { registerExplorerCommands } from './explorer/explorerCommands';
+import { registerKafkaFile } from './kafkaFile/kafkaFileFeature';
 import { registerLocalBrokerCommands } from './localBroker/localBrokerCommands';
 import { disposeLog, log } from './log';
 import { registerProduceCommands } from './produce/produceCommands';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerConsumeCommands(context, manager),
     ...registerRegistryCommands(manager),
     registerAvscDiagnostics(),
+    ...registerKafkaFile(context, manager),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${settings.section}.connections`)) void manager.reconcile();
     }),

@@ -1,12 +1,14 @@
 import { JsonSyntaxError, parseLocatedJson } from '../json/locatedJson';
+import type { EncodedStringFormat, NumberFormat } from './numberSerializers';
 
 /**
  * Turning what the user typed into record bytes. One {@link Serializer} per format; Avro registers
  * its factory for 'avro' from avroSerializer.ts (the form lists the formats it is given).
  */
 
-// Protobuf and JSON Schema are built in; others register under their own names.
-export type KeyFormat = 'none' | 'string' | 'json' | 'avro' | 'protobuf' | 'jsonschema' | (string & {});
+// Protobuf and JSON Schema are built in; numberSerializers.ts registers the number and
+// encoded-string formats (the `.kafka` file's); others register under their own names.
+export type KeyFormat = 'none' | 'string' | 'json' | 'avro' | 'protobuf' | 'jsonschema' | NumberFormat | EncodedStringFormat | (string & {});
 export type ValueFormat = KeyFormat;
 
 export class SerializationError extends Error {
@@ -75,19 +77,28 @@ const infos = new Map<string, Omit<FormatInfo, 'format'>>([
   ['json', { label: 'JSON', json: true }],
 ]);
 
+// Formats serializerFor knows but the produce form does not offer (yet): the .kafka file's number
+// and encoded-string formats, until the form has labels for them.
+const unlisted = new Set<string>();
+
 /**
  * Makes a format available to {@link serializerFor} and to the Produce form's format lists. Without
- * `info` the form names it after the format and treats its text as JSON (as Avro, Protobuf and JSON
- * Schema values are typed).
+ * a label the form names it after the format and treats its text as JSON (as Avro, Protobuf and JSON
+ * Schema values are typed); `listed: false` keeps it out of the form.
  */
-export function registerSerializer(format: KeyFormat | ValueFormat, factory: Factory, info?: Omit<FormatInfo, 'format'>): void {
+export function registerSerializer(
+  format: KeyFormat | ValueFormat,
+  factory: Factory,
+  info: Partial<Omit<FormatInfo, 'format'>> & { listed?: boolean } = {},
+): void {
   factories.set(format, factory);
-  if (info) infos.set(format, info);
+  if (info.label !== undefined) infos.set(format, { label: info.label, json: info.json ?? true });
+  if (info.listed === false) unlisted.add(format);
 }
 
-/** Formats that can be produced in this build. */
+/** Formats that can be produced in this build (the ones the form offers). */
 export function availableFormats(): string[] {
-  return [...factories.keys()];
+  return [...factories.keys()].filter((f) => !unlisted.has(f));
 }
 
 /** Every format but 'none', as the form lists them. */
