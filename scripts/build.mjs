@@ -41,6 +41,8 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'esm',
+    // A webview's stylesheet imports fonts (the codicons): emitted beside its bundle.
+    loader: { '.ttf': 'file' },
     sourcemap: !production,
     minify: production,
   },

@@ -3,12 +3,17 @@ import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { RecordFilter } from '../../core/consume/filter';
 import { toJsonLines } from '../../core/consume/jsonLines';
-import { decodedOf, type TailRecord } from '../../core/consume/tailRecord';
+import { decodedOf, rowOf, type TailRecord } from '../../core/consume/tailRecord';
 import { TailSession, type TailSessionOptions, type TailStats, type ViewUpdate } from '../../core/consume/tailSession';
 import type { PartitionProgress, TailState } from '../../core/kafka/consumer';
 import type { KafkaClient } from '../../core/kafka/client';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
-import type { FilterValues, RecordDetails, ViewerInit, ViewerMessage, ViewerRequest } from '../../../webview/src/consume/protocol';
+import type { FilterValues, RecordDetails, SortColumn, SourceValues, ViewerInit, ViewerMessage, ViewerRequest } from '../../../webview/src/consume/protocol';
+import { deserializers } from '../../core/consume/deserializers';
+import { consumeSettings } from './consumeSettings';
+import { requestFromSource, sourceOf } from './consumeSource';
+import { openRecordDocument } from './recordDocuments';
+import { prettyJson } from '../../../webview/src/consume/prettyJson';
 import { showError } from '../commands';
 import type { ProducePrefill } from '../produce/produceForm';
 import { produceChoiceFor, type AvroConsumeChoice } from './avroConsume';
@@ -24,6 +29,15 @@ export interface ConsumeRequest extends TailSessionOptions {
   /** How the key and value deserializers are described in the viewer when their names alone do not say it. */
   keyDescription?: string;
   valueDescription?: string;
+  /** Started at the newest N records of each partition (`start` then holds the offsets that meant). */
+  newest?: number;
+}
+
+/** What a viewer needs from the command layer to (re)start a tail: deserializers bound, "newest" resolved. */
+export interface ViewerDeps {
+  prepare(request: ConsumeRequest): Promise<ConsumeRequest>;
+  /** The topic's partitions (for the source bar and offset lists). */
+  partitions: number[];
 }
 
 /**
@@ -34,9 +48,15 @@ export interface ConsumeViewerHandle {
   readonly id: string;
   readonly connectionName: string;
   readonly topic: string;
-  /** The consumer group: the chosen one, or the throwaway id of a "no group" viewer. */
+  /** The consumer group: the chosen one, or the throwaway id of a "no group" viewer (changes on restart). */
   readonly groupId: string;
   readonly throwaway: boolean;
+  /** The tab's title: "Consume: topic", numbered from the second viewer of one topic on. */
+  readonly title: string;
+  /** The choices the tail runs with now, as the viewer's source bar shows them. */
+  source(): SourceValues;
+  /** Restarts the tail in place with changed choices (what the source bar does). */
+  restart(source: Partial<SourceValues>): Promise<void>;
   stats(): TailStats;
   /** Partitions the group gave this viewer (all chosen ones without a group). */
   assignedPartitions(): number[];
@@ -89,7 +109,9 @@ function filterOf(values: FilterValues): RecordFilter {
 
 function describeRequest(r: ConsumeRequest): string {
   const start =
-    r.start.kind === 'offset'
+    r.newest !== undefined
+      ? `the newest ${r.newest} per partition`
+      : r.start.kind === 'offset'
       ? `offset ${typeof r.start.offset === 'string' ? r.start.offset : Object.entries(r.start.offset).map(([p, o]) => `${p}:${o}`).join(', ')}`
       : r.start.kind === 'timestamp'
         ? `time ${new Date(r.start.timestamp).toISOString()}`
@@ -101,10 +123,43 @@ function describeRequest(r: ConsumeRequest): string {
   return `from ${start} · ${parts} · ${group} · ${r.isolation} · key ${r.keyDescription ?? r.keyFormat}, value ${r.valueDescription ?? r.valueFormat}`;
 }
 
+/** The tab title for a new viewer: the second viewer of one topic is told apart by a number. */
+function titleFor(topic: string, connectionName: string): string {
+  const taken = new Set([...viewers.values()].filter((v) => v.request.topic === topic).map((v) => v.title));
+  const others = [...viewers.values()].some((v) => v.request.topic === topic && v.request.connectionName !== connectionName);
+  const base = others ? `Consume: ${topic} (${connectionName})` : `Consume: ${topic}`;
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base} (${n})`)) return `${base} (${n})`;
+}
+
+type SortSpec = { column: SortColumn; descending: boolean };
+
+function compareBy(column: SortColumn): (a: TailRecord, b: TailRecord) => number {
+  const text = (x: string | null, y: string | null) => (x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1);
+  switch (column) {
+    case 'partition':
+      return (a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset);
+    case 'offset':
+      return (a, b) => Number(a.offset) - Number(b.offset) || a.partition - b.partition;
+    case 'timestamp':
+      return (a, b) => a.timestamp - b.timestamp;
+    case 'key':
+      return (a, b) => text(a.key, b.key);
+    case 'value':
+      return (a, b) => text(a.value, b.value);
+    case 'headers':
+      return (a, b) => a.headers.length - b.headers.length;
+    case 'size':
+      return (a, b) => a.valueBytes - b.valueBytes;
+  }
+}
+
 class ConsumeViewer {
   readonly id = randomUUID();
   private panel!: vscode.WebviewPanel;
   private session!: TailSession;
+  /** Bumped on every (re)start: updates from a replaced session are ignored. */
+  private generation = 0;
   private ready = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private progressBusy = false;
@@ -114,24 +169,42 @@ class ConsumeViewer {
   private displayedScanned = 0;
   private lastDisplayedCommit = '';
   private readonly displayedUpTo = new Map<number, string>();
+  /** While sorted: the matching seqs in sort order (a snapshot), and the rows the table shows. */
+  private sort: SortSpec | undefined;
+  private sorted: number[] = [];
+  private sortWindow = { from: 0, size: 100 };
   private resolveClosed!: () => void;
   readonly closedPromise = new Promise<void>((r) => (this.resolveClosed = r));
   private disposed = false;
+  private restarting: Promise<void> | undefined;
+  readonly title: string;
   handle!: ConsumeViewerHandle;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly client: KafkaClient,
-    readonly request: ConsumeRequest,
-  ) {}
+    public request: ConsumeRequest,
+    private readonly deps: ViewerDeps,
+  ) {
+    this.title = titleFor(request.topic, request.connectionName);
+  }
 
   private makeHandle(): ConsumeViewerHandle {
+    // Getters: the session (and so the group) is replaced when the tail restarts.
+    const self = this; // eslint-disable-line @typescript-eslint/no-this-alias
     return {
       id: this.id,
       connectionName: this.request.connectionName,
       topic: this.request.topic,
-      groupId: this.session.groupId,
-      throwaway: this.session.topicTail.throwaway,
+      get groupId() {
+        return self.session.groupId;
+      },
+      get throwaway() {
+        return self.session.topicTail.throwaway;
+      },
+      title: this.title,
+      source: () => sourceOf(this.request),
+      restart: (source) => this.restart({ ...sourceOf(this.request), ...source }),
       stats: () => this.session.stats(),
       assignedPartitions: () => this.session.topicTail.assignedPartitions(),
       records: () => [...this.session.buffer.range()].map(([, r]) => r),
@@ -151,21 +224,33 @@ class ConsumeViewer {
     };
   }
 
-  async open(): Promise<void> {
+  private async startSession(request: ConsumeRequest): Promise<TailSession> {
+    const generation = ++this.generation;
+    const current = () => generation === this.generation && !this.disposed;
     const sink = {
-      visible: false,
-      view: (update: ViewUpdate) => this.post({ type: 'view', ...update }),
-      state: (state: TailState) => this.onState(state),
+      get visible() {
+        return false;
+      },
+      view: (update: ViewUpdate) => {
+        if (current() && !this.sort) this.post({ type: 'view', ...update });
+      },
+      state: (state: TailState) => {
+        if (current()) this.onState(state);
+      },
     };
-    Object.defineProperty(sink, 'visible', { get: () => this.isVisible() });
-    this.session = await TailSession.start(this.client, this.request, sink);
+    Object.defineProperty(sink, 'visible', { get: () => current() && this.isVisible() });
+    return TailSession.start(this.client, request, sink);
+  }
+
+  async open(): Promise<void> {
+    this.session = await this.startSession(this.request);
     this.handle = this.makeHandle();
     log().info(`consuming ${this.request.topic} on "${this.request.connectionName}": ${describeRequest(this.request)} (group ${this.session.groupId})`);
     this.panel = vscode.window.createWebviewPanel(
       'kafkaWorkbench.consumeViewer',
-      `Consume: ${this.request.topic}`,
+      this.title,
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) },
+      { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewRoots(this.extensionUri) },
     );
     this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, 'consume', this.panel.title);
     this.panel.webview.onDidReceiveMessage((m: ViewerRequest) => void this.onMessage(m).catch((e: unknown) => this.notice('error', messageOf(e))));
@@ -177,6 +262,44 @@ class ConsumeViewer {
     this.timers.push(setInterval(() => this.postStats(), 500));
     this.timers.push(setInterval(() => void this.postProgress(), 2000));
     viewers.set(this.id, this);
+  }
+
+  /**
+   * Restarts the tail in place with new choices: the old consumer stops (leaving its group), a new
+   * one starts, the table starts over. If the new choices cannot start, the old ones start again.
+   */
+  async restart(source: SourceValues): Promise<void> {
+    while (this.restarting) await this.restarting;
+    const run = async () => {
+      const previous = this.request;
+      const next = await this.deps.prepare(requestFromSource(source, previous, this.deps.partitions, consumeSettings.autoCommitIntervalMs()));
+      await this.committingDisplayed;
+      await this.session.stop();
+      this.resetDisplayed();
+      this.sort = undefined;
+      try {
+        this.session = await this.startSession(next);
+        this.request = next;
+      } catch (e) {
+        this.session = await this.startSession(previous);
+        throw e;
+      } finally {
+        if (this.ready) this.post({ type: 'init', init: this.init() });
+        this.session.resend();
+        this.session.flush();
+        this.postStats();
+      }
+      log().info(`restarted the viewer of ${this.request.topic}: ${describeRequest(this.request)} (group ${this.session.groupId})`);
+    };
+    this.restarting = run().finally(() => (this.restarting = undefined));
+    return this.restarting;
+  }
+
+  private resetDisplayed(): void {
+    this.displayedSeq = -1;
+    this.displayedScanned = 0;
+    this.lastDisplayedCommit = '';
+    this.displayedUpTo.clear();
   }
 
   /** A disposed panel throws on every access, so ask it only while it lives. */
@@ -233,11 +356,17 @@ class ConsumeViewer {
     return {
       connectionName: this.request.connectionName,
       topic: this.request.topic,
+      title: this.title,
       summary: describeRequest(this.request),
       groupId: this.request.group ? this.session.groupId : undefined,
       commitMode: this.request.group?.commit,
       capacity: this.request.capacity,
       filter: { partitions: '', key: '', text: '', regex: false, from: '', to: '' },
+      source: sourceOf(this.request),
+      formats: deserializers().map((d) => ({ name: d.name, label: d.label })),
+      partitions: this.deps.partitions,
+      timeZone: consumeSettings.timeZone(),
+      detailsPosition: consumeSettings.detailsPosition(),
     };
   }
 
@@ -296,9 +425,52 @@ class ConsumeViewer {
       timestamp: r.timestamp,
       key: decodedOf(r.key, r.keyError, this.request.keyFormat),
       value: decodedOf(r.value, r.valueError, this.request.valueFormat),
-      headers: r.headers.map((h) => ({ key: h.key, value: decodedOf(h.value, h.error, 'string') })),
+      headers: r.headers.map((h) => ({ key: h.key, value: decodedOf(h.value, h.error, 'string'), ...(h.error ? { binary: true } : {}) })),
       valueBytes: r.valueBytes,
     };
+  }
+
+  /** Sorting is a snapshot of the matching records; new ones are counted, not inserted, until re-sorted. */
+  private applySort(sort: SortSpec | null): void {
+    if (!sort) {
+      this.sort = undefined;
+      this.sorted = [];
+      this.session.resend();
+      this.session.setWindow(0, this.sortWindow.size, true);
+      this.session.flush();
+      return;
+    }
+    this.sort = sort;
+    const compare = compareBy(sort.column);
+    const entries = [...this.session.matching()];
+    entries.sort((a, b) => (sort.descending ? compare(b[1], a[1]) : compare(a[1], b[1])) || a[0] - b[0]);
+    this.sorted = entries.map(([seq]) => seq);
+    this.sortWindow.from = 0;
+    this.postSorted(true);
+  }
+
+  private postSorted(reset: boolean): void {
+    const buffer = this.session.buffer;
+    const { from, size } = this.sortWindow;
+    const rows = this.sorted
+      .slice(from, from + Math.min(size, 1000))
+      .filter((seq) => buffer.has(seq))
+      .map((seq) => rowOf(seq, buffer.get(seq)!));
+    this.post({ type: 'view', reset, count: this.sorted.length, dropped: 0, from, rows, upToSeq: -1, sorted: true });
+  }
+
+  private async openInEditor(seq: number): Promise<void> {
+    const r = this.session.record(seq);
+    if (!r) return;
+    const text = r.value ?? '';
+    let json = false;
+    try {
+      JSON.parse(text);
+      json = true;
+    } catch {
+      // Not JSON: shown as it is.
+    }
+    await openRecordDocument(this.request.topic, r.partition, r.offset, json ? prettyJson(text) : text, json);
   }
 
   private async onMessage(m: ViewerRequest): Promise<void> {
@@ -306,7 +478,8 @@ class ConsumeViewer {
       case 'ready':
         this.ready = true;
         this.post({ type: 'init', init: this.init() });
-        this.session.resend();
+        if (this.sort) this.postSorted(true);
+        else this.session.resend();
         this.session.flush();
         this.postStats();
         await this.postProgress();
@@ -322,6 +495,7 @@ class ConsumeViewer {
         this.notice('info', 'Stopped: the consumer left its group. Records shown stay until you close the viewer.');
         break;
       case 'clear':
+        this.sort = undefined;
         this.session.clear();
         this.session.flush();
         break;
@@ -333,7 +507,19 @@ class ConsumeViewer {
       case 'filter':
         try {
           this.session.setFilter(filterOf(m.filter));
-          this.session.flush();
+          if (this.sort) this.applySort(this.sort);
+          else this.session.flush();
+        } catch (e) {
+          this.notice('error', messageOf(e));
+        }
+        break;
+      case 'sort':
+        this.applySort(m.sort);
+        break;
+      case 'restart':
+        try {
+          await this.restart(m.source);
+          this.notice('info', `Restarted: ${describeRequest(this.request)}.`);
         } catch (e) {
           this.notice('error', messageOf(e));
         }
@@ -346,6 +532,9 @@ class ConsumeViewer {
         if (r) await vscode.env.clipboard.writeText(r.value ?? '');
         break;
       }
+      case 'openInEditor':
+        await this.openInEditor(m.seq);
+        break;
       case 'export': {
         const target = await vscode.window.showSaveDialog({
           title: 'Export the filtered records as JSON Lines',
@@ -374,8 +563,14 @@ class ConsumeViewer {
         break;
       }
       case 'window':
-        this.session.setWindow(m.from, m.size, m.follow);
-        this.session.flush();
+        if (this.sort) {
+          this.sortWindow = { from: Math.max(0, Math.floor(m.from)), size: Math.max(1, Math.floor(m.size)) };
+          this.postSorted(false);
+        } else {
+          this.sortWindow.size = m.size;
+          this.session.setWindow(m.from, m.size, m.follow);
+          this.session.flush();
+        }
         break;
       case 'displayed':
         if (m.upToSeq > this.displayedSeq) {
@@ -392,6 +587,7 @@ class ConsumeViewer {
     for (const t of this.timers) clearInterval(t);
     viewers.delete(this.id);
     try {
+      await this.restarting?.catch(() => undefined);
       await this.committingDisplayed;
       await this.session.stop();
       log().info(`closed the viewer of ${this.request.topic}; group ${this.session.groupId} left`);
@@ -406,8 +602,8 @@ function messageOf(e: unknown): string {
 }
 
 /** Opens a viewer and starts its consumer; fails (before any panel opens) when the choices are invalid. */
-export async function openConsumeViewer(extensionUri: vscode.Uri, client: KafkaClient, request: ConsumeRequest): Promise<ConsumeViewerHandle> {
-  const viewer = new ConsumeViewer(extensionUri, client, request);
+export async function openConsumeViewer(extensionUri: vscode.Uri, client: KafkaClient, request: ConsumeRequest, deps: ViewerDeps): Promise<ConsumeViewerHandle> {
+  const viewer = new ConsumeViewer(extensionUri, client, await deps.prepare(request), deps);
   await viewer.open();
   return viewer.handle;
 }
