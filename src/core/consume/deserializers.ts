@@ -4,6 +4,7 @@
  * Others plug in with {@link registerDeserializer} (Avro: `avroDeserializer.ts`, configured per viewer).
  */
 import { isUtf8 } from 'node:buffer';
+import { prettyJson } from './exactJson';
 
 /** The names built in; a registered deserializer adds its own name. */
 export type BuiltinDeserializer = 'string' | 'json' | 'hex' | 'base64';
@@ -46,7 +47,8 @@ const builtins: Deserializer[] = [
     decode(bytes) {
       const text = strictUtf8(bytes);
       try {
-        return JSON.stringify(JSON.parse(text), null, 2);
+        // Number tokens are kept as written: 9007199254740993 must not become …992.
+        return prettyJson(text);
       } catch (e) {
         throw new Error(`not JSON (${(e as Error).message})`);
       }
