@@ -46,15 +46,17 @@ interface KjsCluster {
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   findBroker(node: { nodeId: string }): Promise<KjsBroker>;
 }
-type KjsBatch = new (
-  topic: string,
-  fetchedOffset: string,
-  data: KjsPartitionData,
-) => { messages: RawMessage[]; rawMessages: { offset: string }[]; isEmptyDueToLogCompactedMessages(): boolean };
+type AbortFilter = (args: { messages: KjsPartitionData['messages']; abortedTransactions?: KjsPartitionData['abortedTransactions'] }) => KjsPartitionData['messages'];
 
-// The consumer's own batch class: drops control records and aborted transactions (read_committed).
+// The consumer's own filter of aborted transactions (read_committed); only called when the
+// broker lists aborted transactions in the response.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const Batch = require('kafkajs/src/consumer/batch') as KjsBatch;
+const filterAborted = require('kafkajs/src/consumer/filterAbortedMessages') as AbortFilter;
+
+/** a < b for offsets as decimal strings (no sign, no leading zeros), without BigInt or Long per record. */
+function offsetBefore(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
 
 function internalCluster(kafka: Kafka, isolation: Isolation): KjsCluster {
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
@@ -82,7 +84,7 @@ export interface RangeReadOptions {
   ranges: Map<number, OffsetRange>;
   isolation: Isolation;
   signal?: AbortSignal;
-  /** Bytes asked per partition per fetch (default 4 MiB; a bigger record is still returned whole). */
+  /** Bytes asked per partition per fetch (default 1 MiB: smaller rounds die young in the GC; a bigger record is still returned whole). */
   maxBytesPerPartition?: number;
 }
 
@@ -107,6 +109,8 @@ export interface RangeReadResult {
   cancelled: boolean;
 }
 
+type Round = { data: KjsPartitionData[] } | { error: unknown };
+
 const RETRIABLE = /^(NOT_LEADER_FOR_PARTITION|NOT_LEADER_OR_FOLLOWER|LEADER_NOT_AVAILABLE|UNKNOWN_TOPIC_OR_PARTITION|REQUEST_TIMED_OUT|KAFKA_STORAGE_ERROR|FENCED_LEADER_EPOCH|UNKNOWN_LEADER_EPOCH)$/;
 
 /**
@@ -116,6 +120,7 @@ const RETRIABLE = /^(NOT_LEADER_FOR_PARTITION|NOT_LEADER_OR_FOLLOWER|LEADER_NOT_
 export class RangeReader {
   private untrack: (() => void) | undefined;
   private closed = false;
+  private state = new Map<number, PartitionPosition>();
 
   private constructor(
     private readonly client: KafkaClient,
@@ -145,6 +150,11 @@ export class RangeReader {
     return this.client.explain(e);
   }
 
+  /** Where the current (or last) read is in each partition. */
+  positions(): PartitionPosition[] {
+    return [...this.state.values()].map((p) => ({ ...p }));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -157,74 +167,95 @@ export class RangeReader {
    * per partition. Leaders are fetched in parallel; the next fetch is on its way while the sink works.
    */
   async read(options: Omit<RangeReadOptions, 'topic' | 'isolation'>, sink: RangeReadSink): Promise<RangeReadResult> {
-    const { topic } = this;
-    const maxBytes = options.maxBytesPerPartition ?? 4 * 1024 * 1024;
+    const maxBytes = options.maxBytesPerPartition ?? 1024 * 1024;
     const state = new Map<number, PartitionPosition>();
+    this.state = state;
     for (const [partition, r] of options.ranges) {
-      state.set(partition, { partition, position: r.from, from: r.from, to: r.to, done: BigInt(r.from) >= BigInt(r.to), skipped: '0' });
+      state.set(partition, { partition, position: r.from, from: r.from, to: r.to, done: !offsetBefore(r.from, r.to), skipped: '0' });
     }
     const active = () => [...state.values()].filter((s) => !s.done).map((s) => s.partition);
     let failures = 0;
     let emptyRounds = 0;
-    while (active().length > 0) {
+    // One fetch round is always in flight while the sink works on the previous one.
+    let next: Promise<Round> | undefined = active().length > 0 ? this.fetchRound(state, active(), maxBytes) : undefined;
+    while (next) {
+      const round = await next;
+      next = undefined;
       if (options.signal?.aborted) return { positions: [...state.values()], cancelled: true };
       if (this.closed) throw new KafkaWorkbenchError('The read was stopped: the connection was closed.', 'other');
-      let responses: { leader: string; data: KjsPartitionData[] }[];
-      try {
-        const byLeader = this.cluster.findLeaderForPartitions(topic, active());
-        responses = await Promise.all(
-          Object.entries(byLeader).map(async ([leader, partitions]) => {
-            const broker = await this.cluster.findBroker({ nodeId: leader });
-            const response = await broker.fetch({
-              replicaId: -1,
-              isolationLevel: this.isolation === 'read_committed' ? 1 : 0,
-              maxWaitTime: 100,
-              minBytes: 1,
-              maxBytes: maxBytes * Math.max(1, partitions.length),
-              topics: [{ topic, partitions: partitions.map((p) => ({ partition: p, fetchOffset: state.get(p)!.position, maxBytes })) }],
-            });
-            return { leader, data: response.responses.flatMap((r) => r.partitions) };
-          }),
-        );
-        failures = 0;
-      } catch (e) {
-        await this.recover(e, state, ++failures);
+      if ('error' in round) {
+        await this.recover(round.error, state, ++failures);
+        if (active().length > 0) next = this.fetchRound(state, active(), maxBytes);
         continue;
       }
-      // Positions advance before the sink runs, so one slow sink does not reorder anything.
+      failures = 0;
+      // Positions advance before the sink runs, so the next fetch can go out at once.
       const work: [number, RawMessage[]][] = [];
       let anything = false;
-      for (const { data } of responses) {
-        for (const pd of data) {
-          const s = state.get(pd.partition);
-          if (!s || s.done) continue;
-          const batch = new Batch(topic, s.position, pd);
-          const end = BigInt(s.to);
-          const inRange = batch.messages.filter((m) => BigInt(m.offset) < end);
-          const raw = batch.rawMessages;
-          if (raw.length > 0) {
-            anything = true;
-            const last = BigInt(raw[raw.length - 1].offset) + 1n;
-            if (last > BigInt(s.position)) s.position = last.toString();
-          }
-          const high = BigInt(pd.lastStableOffset && BigInt(pd.lastStableOffset) >= 0 ? pd.lastStableOffset : pd.highWatermark);
-          // Done at the range's end, or when nothing more can be read (the end was beyond what is
-          // readable: records compacted away, an open transaction, or a partition truncated).
-          if (BigInt(s.position) >= end || (raw.length === 0 && BigInt(s.position) >= high)) {
-            s.done = true;
-            if (BigInt(s.position) > end) s.position = end.toString();
-          }
-          if (inRange.length > 0) work.push([pd.partition, inRange]);
+      for (const pd of round.data) {
+        const s = state.get(pd.partition);
+        if (!s || s.done) continue;
+        const raw = pd.messages;
+        const fetched = s.position;
+        if (raw.length > 0) {
+          anything = true;
+          const last = raw[raw.length - 1].offset;
+          if (offsetBefore(fetched, last) || fetched === last) s.position = (BigInt(last) + 1n).toString();
         }
+        const end = s.to;
+        const high = pd.lastStableOffset && !pd.lastStableOffset.startsWith('-') ? pd.lastStableOffset : pd.highWatermark;
+        // Done at the range's end, or when nothing more can be read (the end was beyond what is
+        // readable: records compacted away, an open transaction, or a partition truncated).
+        if (!offsetBefore(s.position, end) || (raw.length === 0 && !offsetBefore(s.position, high))) {
+          s.done = true;
+          if (offsetBefore(end, s.position)) s.position = end;
+        }
+        let messages = pd.abortedTransactions?.length ? filterAborted({ messages: raw, abortedTransactions: pd.abortedTransactions }) : raw;
+        // A compressed batch can start before the fetched offset; the range's end can fall inside one.
+        let lo = 0;
+        while (lo < messages.length && offsetBefore(messages[lo].offset, fetched)) lo++;
+        let hi = messages.length;
+        while (hi > lo && !offsetBefore(messages[hi - 1].offset, end)) hi--;
+        if (lo > 0 || hi < messages.length) messages = messages.slice(lo, hi);
+        if (messages.some((m) => m.isControlRecord)) messages = messages.filter((m) => !m.isControlRecord);
+        if (messages.length > 0) work.push([pd.partition, messages]);
       }
       if (!anything && ++emptyRounds > 50) {
         // Leaders answer but nothing moves: say so rather than spin.
-        throw new KafkaWorkbenchError(`Reading ${topic} makes no progress (partitions ${active().join(', ')} return no records before their end offsets).`, 'other');
+        throw new KafkaWorkbenchError(`Reading ${this.topic} makes no progress (partitions ${active().join(', ')} return no records before their end offsets).`, 'other');
       }
       if (anything) emptyRounds = 0;
-      for (const [partition, messages] of work) await sink.records(partition, messages);
+      if (active().length > 0) next = this.fetchRound(state, active(), maxBytes);
+      for (const [partition, messages] of work) {
+        await sink.records(partition, messages);
+        if (options.signal?.aborted) break;
+      }
     }
-    return { positions: [...state.values()], cancelled: false };
+    return { positions: [...state.values()], cancelled: options.signal?.aborted ?? false };
+  }
+
+  /** One fetch from every leader of the active partitions; never rejects (a failure is returned). */
+  private async fetchRound(state: Map<number, PartitionPosition>, partitions: number[], maxBytes: number): Promise<Round> {
+    try {
+      const byLeader = this.cluster.findLeaderForPartitions(this.topic, partitions);
+      const responses = await Promise.all(
+        Object.entries(byLeader).map(async ([leader, ps]) => {
+          const broker = await this.cluster.findBroker({ nodeId: leader });
+          const response = await broker.fetch({
+            replicaId: -1,
+            isolationLevel: this.isolation === 'read_committed' ? 1 : 0,
+            maxWaitTime: 100,
+            minBytes: 1,
+            maxBytes: maxBytes * Math.max(1, ps.length),
+            topics: [{ topic: this.topic, partitions: ps.map((p) => ({ partition: p, fetchOffset: state.get(p)!.position, maxBytes })) }],
+          });
+          return response.responses.flatMap((r) => r.partitions);
+        }),
+      );
+      return { data: responses.flat() };
+    } catch (error) {
+      return { error };
+    }
   }
 
   /** After a failed fetch: retention passed us, a leader moved, or the topic went away. */
@@ -244,17 +275,15 @@ export class RangeReader {
       }
       return;
     }
-    if (failures > 6 || !type || !RETRIABLE.test(type)) {
-      if (failures > 1 || type === 'UNKNOWN_TOPIC_OR_PARTITION') {
-        // The topic may have been deleted while we read it.
-        const exists = await topicPartitions(this.client, this.topic).then(
-          () => true,
-          (err: unknown) => !(err instanceof KafkaWorkbenchError && err.reason === 'unknown-topic'),
-        );
-        if (!exists) throw unknownTopic(this.topic);
-      }
-      if (failures > 6 || !type || !RETRIABLE.test(type)) throw this.explain(e);
+    if (failures > 1 || type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+      // The topic may have been deleted while we read it.
+      const exists = await topicPartitions(this.client, this.topic).then(
+        () => true,
+        (err: unknown) => !(err instanceof KafkaWorkbenchError && err.reason === 'unknown-topic'),
+      );
+      if (!exists) throw unknownTopic(this.topic);
     }
+    if (failures > 6 || !type || !RETRIABLE.test(type)) throw this.explain(e);
     await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** failures)));
     await this.cluster.refreshMetadata().catch(() => undefined);
   }

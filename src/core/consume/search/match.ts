@@ -154,3 +154,77 @@ export function compileQuery(q: Query): RecordMatcher {
   const f = compile(q);
   return (r) => f({ r });
 }
+
+/** A record as fetched (bytes), for {@link compileRawQuery}. */
+export interface RawSearchRecord {
+  offset: string;
+  timestamp: string;
+  key?: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+}
+
+function rawHeaderValues(h: RawSearchRecord['headers'], name?: string): (Buffer | string)[] {
+  const out: (Buffer | string)[] = [];
+  if (!h) return out;
+  for (const k in h) {
+    if (name !== undefined && k !== name) continue;
+    const v = h[k];
+    if (v === undefined || v === null) continue;
+    if (Array.isArray(v)) out.push(...v);
+    else out.push(v);
+  }
+  return out;
+}
+
+function rawHasHeader(h: RawSearchRecord['headers'], name: string): boolean {
+  return !!h && Object.prototype.hasOwnProperty.call(h, name);
+}
+
+/**
+ * The fast path of topic search: a query made only of substring, header, partition, offset and
+ * timestamp terms is evaluated on the fetched bytes (UTF-8 substrings are byte substrings), with
+ * no text decoded per record. Undefined for queries with a regex or a JSON path.
+ */
+export function compileRawQuery(q: Query): ((partition: number, m: RawSearchRecord) => boolean) | undefined {
+  switch (q.type) {
+    case 'all':
+      return () => true;
+    case 'and':
+    case 'or': {
+      const items = q.items.map(compileRawQuery);
+      if (items.some((f) => !f)) return undefined;
+      const fs = items as ((partition: number, m: RawSearchRecord) => boolean)[];
+      return q.type === 'and' ? (p, m) => fs.every((f) => f(p, m)) : (p, m) => fs.some((f) => f(p, m));
+    }
+    case 'not': {
+      const item = compileRawQuery(q.item);
+      return item && ((p, m) => !item(p, m));
+    }
+    case 'text': {
+      if (q.match.kind !== 'substring') return undefined;
+      const needle = Buffer.from(q.match.text, 'utf8');
+      const has = (b: Buffer | string | null | undefined) => b !== null && b !== undefined && (typeof b === 'string' ? b.includes(q.match.kind === 'substring' ? q.match.text : '') : b.indexOf(needle) >= 0);
+      if (q.field === 'key') return (_, m) => has(m.key);
+      if (q.field === 'value') return (_, m) => has(m.value);
+      return (_, m) => has(m.value) || has(m.key) || (m.headers !== undefined && rawHeaderValues(m.headers).some(has));
+    }
+    case 'header': {
+      const { name, match } = q;
+      if (!match) return (_, m) => rawHasHeader(m.headers, name);
+      if (match.kind !== 'substring') return undefined;
+      const needle = Buffer.from(match.text, 'utf8');
+      return (_, m) => rawHeaderValues(m.headers, name).some((v) => (typeof v === 'string' ? v.includes(match.text) : v.indexOf(needle) >= 0));
+    }
+    case 'partition': {
+      const set = new Set(q.partitions);
+      return (p) => set.has(p);
+    }
+    case 'offset':
+      return (_, m) => cmp(q.op, compareOffsets(m.offset, q.offset));
+    case 'timestamp':
+      return (_, m) => cmp(q.op, Number(m.timestamp) - q.timestamp);
+    case 'json':
+      return undefined;
+  }
+}
