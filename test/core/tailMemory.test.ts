@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { deserializer, decodePreview } from '../../src/core/consume/deserializers';
 import { TailBuffer } from '../../src/core/consume/tailBuffer';
 import { TailSession, type RowSink, type ViewUpdate } from '../../src/core/consume/tailSession';
+import { BufferSearcher } from '../../src/core/consume/search/bufferSearch';
 import type { KafkaClient } from '../../src/core/kafka/client';
 import { fetchRecord } from '../../src/core/kafka/recordFetch';
 import { createTopic, deleteTopic, plainClient, produce, uniqueTopic } from '../support/consumeFixtures';
@@ -80,6 +81,19 @@ describe('Consume: memory bounded by bytes (byte budget, previews of large recor
       assert.equal(sink.last?.rows.at(-1)?.truncated, true, 'the row says the record is cut');
       const whole = await fetchRecord(client, topic, 0, text.offset);
       assert.equal(whole.value?.toString('utf8'), big(28));
+
+      // A worker search over the buffer becomes the view's filter.
+      const searcher = new BufferSearcher();
+      try {
+        const found = await searcher.search('key:k28 OR key:k27', session.buffer.range());
+        assert.equal(found.status, 'done');
+        session.setSearchResult(found.matches);
+        session.flush();
+        assert.deepEqual(sink.last?.rows.map((r) => r.keyPreview), ['k27', 'k28']);
+        assert.deepEqual([...session.matching()].map(([, r]) => r.key), ['k27', 'k28']);
+      } finally {
+        searcher.dispose();
+      }
     } finally {
       await session.stop();
     }

@@ -316,6 +316,32 @@ export class TailSession {
     this.needsReset = true;
   }
 
+  /**
+   * Shows only these buffered records: the seqs a worker search found (BufferSearcher over
+   * `buffer.range()`, ascending). Records arriving later are shown when `live` accepts them; give
+   * it for searches without a regex (`compileQuery(parseQuery(q))`, linear time). For a regex
+   * search leave it out and search the new records in the worker (`buffer.range(fromSeq)`), then
+   * {@link addMatches}.
+   */
+  setSearchResult(seqs: readonly number[], live?: RecordPredicate): void {
+    this.filterValue = {};
+    this.predicate = live ?? (() => false);
+    this.matches = seqs.filter((seq) => this.buffer.has(seq));
+    this.matchHead = 0;
+    this.lastCount = -1;
+    this.lastEnd = -1;
+    this.droppedSinceUpdate = 0;
+    this.windowFrom = 0;
+    this.follow = true;
+    this.needsReset = true;
+  }
+
+  /** Adds matches found later by a worker search (seqs above every current match, ascending). */
+  addMatches(seqs: readonly number[]): void {
+    const last = this.matches.length > this.matchHead ? this.matches[this.matches.length - 1] : -1;
+    for (const seq of seqs) if (seq > last && this.buffer.has(seq)) this.matches.push(seq);
+  }
+
   get filter(): RecordFilter {
     return this.filterValue;
   }
@@ -342,8 +368,16 @@ export class TailSession {
 
   /** Buffered records that match the current filter, oldest first. */
   *matching(): Generator<[number, TailRecord]> {
-    const predicate = this.predicate;
-    for (const entry of this.buffer.range()) if (!predicate || predicate(entry[1])) yield entry;
+    if (!this.predicate) {
+      yield* this.buffer.range();
+      return;
+    }
+    this.trimMatches();
+    for (let i = this.matchHead; i < this.matches.length; i++) {
+      const seq = this.matches[i];
+      const r = this.buffer.get(seq);
+      if (r) yield [seq, r];
+    }
   }
 
   stats(): TailStats {
