@@ -8,6 +8,7 @@ import { deserializer } from '../../src/core/consume/deserializers';
 import { parseExactJson, prettyJson, ExactNumber } from '../../src/core/consume/exactJson';
 import { exportRecords, RecordSelection } from '../../src/core/consume/export';
 import { parseRecordLine, toRecordLine } from '../../src/core/consume/jsonLines';
+import { hasBidiControls, visibleText } from '../../src/core/consume/visibleText';
 import type { KafkaClient } from '../../src/core/kafka/client';
 import { KafkaWorkbenchError } from '../../src/core/kafka/errors';
 import { DEFAULT_PRODUCER_SETTINGS } from '../../src/core/kafka/producer';
@@ -134,6 +135,13 @@ describe('Record lines: lossless export → Produce → identical records (kcat)
     assert.equal(parsed.id.text, '9007199254740993');
     assert.equal(parsed.s, 'café');
     assert.throws(() => prettyJson('{"a":'), SyntaxError);
+  });
+
+  it('bidi controls in record text are made visible and counted', () => {
+    assert.deepEqual(visibleText('invoice\u202Efdp.exe'), { text: 'invoice⟨U+202E⟩fdp.exe', bidiControls: 1 });
+    assert.equal(hasBidiControls('plain'), false);
+    assert.equal(hasBidiControls('a\u2066b'), true);
+    assert.equal(hasBidiControls('a\u2066b'), true, 'no state kept between calls');
   });
 
   it('fetchRecord reads one record back whole by partition and offset, and says why when it cannot', async () => {
