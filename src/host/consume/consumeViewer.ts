@@ -8,6 +8,9 @@ import { TailSession, type TailSessionOptions, type TailStats, type ViewUpdate }
 import type { PartitionProgress, TailState } from '../../core/kafka/consumer';
 import type { KafkaClient } from '../../core/kafka/client';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
+import { BufferSearcher, type BufferSearchResult } from '../../core/consume/search/bufferSearch';
+import { compileQuery } from '../../core/consume/search/match';
+import { hasRegex, parseQuery } from '../../core/consume/search/query';
 import type { FilterValues, RecordDetails, SortColumn, SourceValues, ViewerInit, ViewerMessage, ViewerRequest } from '../../../webview/src/consume/protocol';
 import { deserializers } from '../../core/consume/deserializers';
 import { consumeSettings } from './consumeSettings';
@@ -70,6 +73,8 @@ export interface ConsumeViewerHandle {
   pause(): void;
   resume(): void;
   setFilter(filter: RecordFilter): void;
+  /** Runs a search (the search language) over the buffer in the worker, as the search box does. */
+  search(query: string, budgetMs?: number): Promise<BufferSearchResult | undefined>;
   exportJsonLines(path: string): Promise<number>;
   /** Closes the panel: stops the consumer and leaves the group. */
   close(): Promise<void>;
@@ -83,28 +88,26 @@ export function openViewers(): ConsumeViewerHandle[] {
   return [...viewers.values()].map((v) => v.handle);
 }
 
-function filterOf(values: FilterValues): RecordFilter {
-  const time = (text: string, what: string): number | undefined => {
-    if (!text.trim()) return undefined;
-    const t = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Date.parse(text.trim());
-    if (!Number.isFinite(t)) throw new Error(`"${text}" is not a date and time (${what}): use e.g. 2024-05-01T12:00:00Z or milliseconds.`);
-    return t;
-  };
-  const partitions = values.partitions
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((p) => {
-      if (!/^\d+$/.test(p)) throw new Error(`"${p}" is not a partition number.`);
-      return Number(p);
-    });
-  return {
-    partitions,
-    key: values.key || undefined,
-    text: values.text || undefined,
-    regex: values.regex,
-    fromTime: time(values.from, 'from'),
-    toTime: time(values.to, 'to'),
-  };
+/** A search-language string for a term typed in a field: quoted unless it is one plain word. */
+function quoted(text: string): string {
+  return `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * The search box and the filter bar as one query in the search language (src/core/consume/search):
+ * the box is the query itself (or a regular expression with the toggle), the bar's fields become
+ * partition:, key:, and timestamp terms ANDed to it.
+ */
+export function queryOf(f: FilterValues): string {
+  const terms: string[] = [];
+  const text = f.text.trim();
+  if (text) terms.push(f.regex ? `/${text.replace(/\//g, '\\/')}/` : `(${text})`);
+  const partitions = f.partitions.split(/[\s,]+/).filter(Boolean);
+  if (partitions.length) terms.push(`partition:${partitions.join(',')}`);
+  if (f.key.trim()) terms.push(`key:${quoted(f.key.trim())}`);
+  if (f.from.trim()) terms.push(`timestamp>=${f.from.trim()}`);
+  if (f.to.trim()) terms.push(`timestamp<=${f.to.trim()}`);
+  return terms.join(' AND ');
 }
 
 function describeRequest(r: ConsumeRequest): string {
@@ -177,6 +180,13 @@ class ConsumeViewer {
   readonly closedPromise = new Promise<void>((r) => (this.resolveClosed = r));
   private disposed = false;
   private restarting: Promise<void> | undefined;
+  /** The search box's worker (created on the first search) and the search running in it. */
+  private searcher: BufferSearcher | undefined;
+  private searching: Promise<unknown> | undefined;
+  private searchAbort: AbortController | undefined;
+  private searchBusy = false;
+  /** A regex search: new records are searched in the worker too, from this seq on. */
+  private regexSearch: { query: string; from: number } | undefined;
   readonly title: string;
   handle!: ConsumeViewerHandle;
 
@@ -215,6 +225,7 @@ class ConsumeViewer {
       pause: () => this.session.pause(),
       resume: () => this.session.resume(),
       setFilter: (filter) => this.session.setFilter(filter),
+      search: (query, budgetMs) => this.search(query, budgetMs),
       exportJsonLines: (path) => this.exportTo(path),
       close: async () => {
         if (!this.disposed) this.panel.dispose();
@@ -260,6 +271,7 @@ class ConsumeViewer {
     });
     this.panel.onDidDispose(() => void this.dispose());
     this.timers.push(setInterval(() => this.postStats(), 500));
+    this.timers.push(setInterval(() => this.searchNewRecords(), 500));
     this.timers.push(setInterval(() => void this.postProgress(), 2000));
     viewers.set(this.id, this);
   }
@@ -277,6 +289,8 @@ class ConsumeViewer {
       await this.session.stop();
       this.resetDisplayed();
       this.sort = undefined;
+      this.searchAbort?.abort();
+      this.regexSearch = undefined;
       try {
         this.session = await this.startSession(next);
         this.request = next;
@@ -430,6 +444,76 @@ class ConsumeViewer {
     };
   }
 
+  /**
+   * Shows the buffered records that match `query`, found in a worker thread with a time budget so
+   * a runaway regex never blocks the extension host. A newer search cancels the one running.
+   */
+  private async search(query: string, budgetMs = 5_000): Promise<BufferSearchResult | undefined> {
+    this.searchAbort?.abort();
+    const abort = new AbortController();
+    this.searchAbort = abort;
+    await this.searching?.catch(() => undefined);
+    if (abort.signal.aborted) return undefined;
+    this.regexSearch = undefined;
+    if (!query.trim()) {
+      this.session.setFilter({});
+      this.afterFilter();
+      this.post({ type: 'search' });
+      return undefined;
+    }
+    let parsed;
+    try {
+      parsed = parseQuery(query);
+    } catch (e) {
+      this.post({ type: 'search', error: messageOf(e) });
+      return undefined;
+    }
+    this.searcher ??= new BufferSearcher();
+    const session = this.session;
+    const from = session.buffer.endSeq;
+    const run = this.searcher.search(query, session.buffer.range(), { signal: abort.signal, budgetMs });
+    this.searching = run;
+    this.searchBusy = true;
+    const result = await run.finally(() => (this.searchBusy = false));
+    if (result.status === 'cancelled' || session !== this.session) return result;
+    if (hasRegex(parsed)) {
+      session.setSearchResult(result.matches);
+      this.regexSearch = { query, from };
+    } else {
+      // Linear-time terms judge new records as they arrive, and those that came during the search now.
+      const live = compileQuery(parsed);
+      session.setSearchResult(result.matches, live);
+      session.addMatches([...session.buffer.range(from)].filter(([, r]) => live(r)).map(([seq]) => seq));
+    }
+    this.afterFilter();
+    this.post({ type: 'search', error: result.status === 'timeout' ? result.message : undefined, matches: result.matches.length, scanned: result.scanned, elapsedMs: result.elapsedMs });
+    return result;
+  }
+
+  /** A regex search looks at the records that arrived since, in the worker, on the stats timer. */
+  private searchNewRecords(): void {
+    const regex = this.regexSearch;
+    if (!regex || !this.searcher || this.searchBusy) return;
+    const session = this.session;
+    const end = session.buffer.endSeq;
+    if (end <= regex.from) return;
+    const abort = this.searchAbort;
+    const run = this.searcher.search(regex.query, session.buffer.range(Math.max(regex.from, session.buffer.firstSeq)), { signal: abort?.signal, budgetMs: 5_000 });
+    this.searching = run;
+    this.searchBusy = true;
+    regex.from = end;
+    void run.finally(() => (this.searchBusy = false)).then((result) => {
+      if (result.status === 'cancelled' || this.regexSearch !== regex || session !== this.session) return;
+      session.addMatches(result.matches);
+      if (result.status === 'timeout') this.post({ type: 'search', error: result.message });
+    });
+  }
+
+  private afterFilter(): void {
+    if (this.sort) this.applySort(this.sort);
+    else this.session.flush();
+  }
+
   /** Sorting is a snapshot of the matching records; new ones are counted, not inserted, until re-sorted. */
   private applySort(sort: SortSpec | null): void {
     if (!sort) {
@@ -505,13 +589,7 @@ class ConsumeViewer {
         break;
       }
       case 'filter':
-        try {
-          this.session.setFilter(filterOf(m.filter));
-          if (this.sort) this.applySort(this.sort);
-          else this.session.flush();
-        } catch (e) {
-          this.notice('error', messageOf(e));
-        }
+        await this.search(queryOf(m.filter));
         break;
       case 'sort':
         this.applySort(m.sort);
@@ -586,6 +664,8 @@ class ConsumeViewer {
     this.disposed = true;
     for (const t of this.timers) clearInterval(t);
     viewers.delete(this.id);
+    this.searchAbort?.abort();
+    this.searcher?.dispose();
     try {
       await this.restarting?.catch(() => undefined);
       await this.committingDisplayed;

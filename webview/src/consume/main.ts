@@ -57,7 +57,9 @@ const clearButton = iconButton('clear', 'clear-all', 'Clear the records shown (t
 const commitButton = iconButton('commit', 'check-all', 'Commit the last record shown in every partition', () => post({ type: 'commit' }));
 
 const search = el('div', { className: 'search' });
-const searchInput = input('search', 'Search values and headers', 'Search values and headers (Ctrl+F)');
+const SEARCH_HELP = 'Search: text, "quoted text", /regex/, key:…, value:…, header:name=value, partition:0,2, offset>=100, $.customer.id == 42; AND, OR, NOT (Ctrl+F)';
+const searchInput = input('search', 'Search records', 'Search: text, /regex/, key:…, header:…=…, $.path == 42 (Ctrl+F)');
+searchInput.title = SEARCH_HELP;
 const regexToggle = toggleButton('regex', 'regex', 'Use regular expression', () => sendFilter());
 search.append(searchInput, regexToggle);
 
@@ -221,7 +223,7 @@ function sendFilter(): void {
     }
   }
   search.classList.remove('invalid');
-  searchInput.title = 'Search values and headers';
+  searchInput.title = SEARCH_HELP;
   const key = JSON.stringify(f);
   if (key === lastFilter) return;
   lastFilter = key;
@@ -427,6 +429,9 @@ onHostMessage<ViewerMessage>((m) => {
       sourceToggle.title = `Source: ${m.init.summary}`;
       commitButton.hidden = !m.init.groupId;
       fillSource(m.init.source, m.init.formats);
+      // After a restart the new tail has no search yet: the one in the boxes applies again.
+      lastFilter = '';
+      if (Object.values(filterValues()).some((v) => v)) sendFilter();
       setLayout();
       break;
     case 'view':
@@ -457,6 +462,16 @@ onHostMessage<ViewerMessage>((m) => {
     case 'details':
       showDetails(m.record);
       break;
+    case 'search':
+      search.classList.toggle('invalid', Boolean(m.error));
+      searchInput.title = m.error ?? (m.matches !== undefined ? `${m.matches.toLocaleString('en-US')} of ${m.scanned?.toLocaleString('en-US')} records match (${m.elapsedMs} ms). ${SEARCH_HELP}` : SEARCH_HELP);
+      searchInput.setAttribute('aria-invalid', String(Boolean(m.error)));
+      if (m.error) {
+        notice.textContent = m.error;
+        notice.title = m.error;
+        notice.dataset.kind = 'error';
+      } else if (notice.dataset.kind === 'error') notice.textContent = '';
+      break;
     case 'notice':
       // Information fades after a while; an error stays until the next notice.
       window.clearTimeout(noticeTimer);
@@ -464,7 +479,6 @@ onHostMessage<ViewerMessage>((m) => {
       notice.textContent = m.text;
       notice.title = m.text;
       notice.dataset.kind = m.kind;
-      if (m.kind === 'error' && /regular expression/i.test(m.text)) search.classList.add('invalid');
       break;
   }
 });

@@ -143,4 +143,6 @@ export type ViewerMessage =
     }
   | { type: 'partitions'; partitions: PartitionStatus[]; committedAt?: number }
   | { type: 'details'; record: RecordDetails | undefined }
+  /** How the last search went: a syntax error (with its position), a time-out, or the matches found. */
+  | { type: 'search'; error?: string; matches?: number; scanned?: number; elapsedMs?: number }
   | { type: 'notice'; kind: 'info' | 'error'; text: string };
