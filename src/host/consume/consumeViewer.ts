@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { RecordFilter } from '../../core/consume/filter';
-import { toJsonLines } from '../../core/consume/jsonLines';
+import { exportRecords, RecordSelection } from '../../core/consume/export';
+import { decode, deserializer } from '../../core/consume/deserializers';
+import { fetchRecord } from '../../core/kafka/recordFetch';
 import { decodedOf, rowOf, type TailRecord } from '../../core/consume/tailRecord';
 import { TailSession, type TailSessionOptions, type TailStats, type ViewUpdate } from '../../core/consume/tailSession';
 import type { PartitionProgress, TailState } from '../../core/kafka/consumer';
@@ -421,11 +423,87 @@ class ConsumeViewer {
       });
   }
 
-  private async exportTo(path: string): Promise<number> {
-    const matching = [...this.session.matching()].map(([, r]) => r);
-    await writeFile(path, toJsonLines(this.request.topic, matching, this.request), 'utf8');
-    log().info(`exported ${matching.length} records of ${this.request.topic} to ${path}`);
-    return matching.length;
+  /**
+   * Streams the matching buffered records to `path` in the record line format, read back from
+   * Kafka byte for byte (the buffer keeps decoded previews), so memory stays flat and the file can
+   * be produced again exactly.
+   */
+  private async exportTo(path: string, progress?: (written: number, total: number) => void, signal?: AbortSignal): Promise<number> {
+    const selection = new RecordSelection();
+    for (const [, r] of this.session.matching()) selection.add(r.partition, r.offset);
+    if (selection.size === 0) {
+      await writeFile(path, '', 'utf8');
+      return 0;
+    }
+    const result = await exportRecords(this.client, {
+      topic: this.request.topic,
+      ranges: selection.ranges(),
+      include: selection.include,
+      file: path,
+      isolation: this.request.isolation,
+      signal,
+      onProgress: (p) => progress?.(p.written, selection.size),
+    });
+    log().info(`exported ${result.written} records of ${this.request.topic} to ${path}${result.cancelled ? ' (cancelled, file removed)' : ''}`);
+    return result.cancelled ? -1 : result.written;
+  }
+
+  /** The export button: a save dialog, then a cancellable progress notification. */
+  private async exportWithProgress(): Promise<void> {
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export the filtered records as JSON Lines',
+      filters: { 'JSON Lines': ['jsonl'] },
+      defaultUri: vscode.workspace.workspaceFolders?.[0] ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, `${this.request.topic}.jsonl`) : undefined,
+    });
+    if (!target) return;
+    const written = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Exporting ${this.request.topic}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        return this.exportTo(
+          target.fsPath,
+          (n, total) => {
+            progress.report({ increment: total ? ((n - last) * 100) / total : undefined, message: `${n.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} records` });
+            last = n;
+          },
+          abort.signal,
+        );
+      },
+    );
+    this.notice('info', written < 0 ? 'Export cancelled: the partial file was removed.' : `Exported ${written} records to ${target.fsPath}.`);
+  }
+
+  /** A key or value whole: read back from Kafka when the buffer kept only its start. */
+  private async wholeRecord(r: TailRecord): Promise<{ key: ReturnType<typeof decode>; value: ReturnType<typeof decode> }> {
+    const raw = await fetchRecord(this.client, this.request.topic, r.partition, r.offset, { isolation: this.request.isolation });
+    const keyDecoder = this.request.keyDeserializer ?? deserializer(this.request.keyFormat);
+    const valueDecoder = this.request.valueDeserializer ?? deserializer(this.request.valueFormat);
+    return { key: decode(raw.key, keyDecoder), value: decode(raw.value, valueDecoder) };
+  }
+
+  /** Shows a record's details; a truncated one first as its preview, then whole once read back. */
+  private async showDetails(seq: number): Promise<void> {
+    const details = this.details(seq);
+    const r = this.session.record(seq);
+    if (!details || !r || !(r.keyTruncated || r.valueTruncated)) {
+      this.post({ type: 'details', record: details });
+      return;
+    }
+    this.post({ type: 'details', record: { ...details, partial: 'The viewer keeps the start of this record: reading it whole from Kafka…' } });
+    try {
+      const whole = await this.wholeRecord(r);
+      const paneLimit = 1024 * 1024;
+      const cut = (d: typeof whole.value) => (d && d.text.length > paneLimit ? { ...d, text: `${d.text.slice(0, paneLimit)}…` } : d);
+      const tooBig = (whole.value?.text.length ?? 0) > paneLimit || (whole.key?.text.length ?? 0) > paneLimit;
+      this.post({
+        type: 'details',
+        record: { ...details, key: cut(whole.key), value: cut(whole.value), partial: tooBig ? 'Shown up to 1 MB of text: "Open in editor" shows it whole.' : undefined },
+      });
+    } catch (e) {
+      this.post({ type: 'details', record: { ...details, partial: `Only the start of this record is shown: ${messageOf(e)}` } });
+    }
   }
 
   private details(seq: number): RecordDetails | undefined {
@@ -546,7 +624,7 @@ class ConsumeViewer {
   private async openInEditor(seq: number): Promise<void> {
     const r = this.session.record(seq);
     if (!r) return;
-    const text = r.value ?? '';
+    const text = (r.valueTruncated ? (await this.wholeRecord(r)).value?.text : r.value) ?? '';
     let json = false;
     try {
       JSON.parse(text);
@@ -603,27 +681,19 @@ class ConsumeViewer {
         }
         break;
       case 'select':
-        this.post({ type: 'details', record: this.details(m.seq) });
+        await this.showDetails(m.seq);
         break;
       case 'copy': {
         const r = this.session.record(m.seq);
-        if (r) await vscode.env.clipboard.writeText(r.value ?? '');
+        if (r) await vscode.env.clipboard.writeText((r.valueTruncated ? (await this.wholeRecord(r)).value?.text : r.value) ?? '');
         break;
       }
       case 'openInEditor':
         await this.openInEditor(m.seq);
         break;
-      case 'export': {
-        const target = await vscode.window.showSaveDialog({
-          title: 'Export the filtered records as JSON Lines',
-          filters: { 'JSON Lines': ['jsonl'] },
-          defaultUri: vscode.workspace.workspaceFolders?.[0]
-            ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, `${this.request.topic}.jsonl`)
-            : undefined,
-        });
-        if (target) this.notice('info', `Exported ${await this.exportTo(target.fsPath)} records to ${target.fsPath}.`);
+      case 'export':
+        await this.exportWithProgress();
         break;
-      }
       case 'produceSimilar': {
         const r = this.session.record(m.seq);
         if (!r) break;

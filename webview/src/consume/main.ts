@@ -386,6 +386,7 @@ function showDetails(record: RecordDetails | undefined): void {
     );
   }
   parts.push(actions, el('div', { id: 'detail-meta', className: 'meta', text: meta }));
+  if (record.partial) parts.push(el('div', { id: 'detail-partial', className: 'warning', text: record.partial }));
   parts.push(...textBlock(`Key${record.key ? ` (${record.key.format})` : ''}`, record.key?.text ?? '(null)', 'detail-key', record.key?.format));
   if (record.key?.error) parts.push(el('div', { className: 'error', text: record.key.error }));
   parts.push(...textBlock(`Value${record.value ? ` (${record.value.format})` : ''}`, record.value?.text ?? '(null)', 'detail-value', record.value?.format));

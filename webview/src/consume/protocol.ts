@@ -36,6 +36,8 @@ export interface RecordDetails {
   /** `binary`: the header value is not UTF-8 and `value.text` is its hex. */
   headers: { key: string; value: DecodedText | null; binary?: boolean }[];
   valueBytes: number;
+  /** Why the key or value shown is not whole: the buffer kept a preview (being read back), or it is too large for the pane. */
+  partial?: string;
 }
 
 export interface FilterValues {
