@@ -18,6 +18,7 @@ import { deserializers } from '../../core/consume/deserializers';
 import { consumeSettings } from './consumeSettings';
 import { requestFromSource, sourceOf } from './consumeSource';
 import { openRecordDocument } from './recordDocuments';
+import { searchTopicInteractive } from './topicSearchUi';
 import { prettyJson } from '../../../webview/src/consume/prettyJson';
 import { showError } from '../commands';
 import type { ProducePrefill } from '../produce/produceForm';
@@ -282,11 +283,11 @@ class ConsumeViewer {
    * Restarts the tail in place with new choices: the old consumer stops (leaving its group), a new
    * one starts, the table starts over. If the new choices cannot start, the old ones start again.
    */
-  async restart(source: SourceValues): Promise<void> {
+  async restart(source: SourceValues, overrides: Partial<ConsumeRequest> = {}): Promise<void> {
     while (this.restarting) await this.restarting;
     const run = async () => {
       const previous = this.request;
-      const next = await this.deps.prepare(requestFromSource(source, previous, this.deps.partitions, consumeSettings.autoCommitIntervalMs()));
+      const next = await this.deps.prepare({ ...requestFromSource(source, previous, this.deps.partitions, consumeSettings.autoCommitIntervalMs()), ...overrides });
       await this.committingDisplayed;
       await this.session.stop();
       this.resetDisplayed();
@@ -694,6 +695,23 @@ class ConsumeViewer {
       case 'export':
         await this.exportWithProgress();
         break;
+      case 'searchTopic': {
+        const match = await searchTopicInteractive({ client: this.client, topic: this.request.topic, partitions: this.request.partitions, isolation: this.request.isolation }, m.query);
+        if (!match) break;
+        // Opened in the grid: the tail restarts at that record of its partition, which comes first.
+        // One fetch can bring tens of thousands of small records: room for them, so the match stays
+        // in the buffer, then paused with the match on top (the byte budget still bounds memory).
+        await this.restart(
+          { ...sourceOf(this.request), start: 'offset', startValue: match.offset, partitions: String(match.partition) },
+          { capacity: Math.max(this.request.capacity, 200_000) },
+        );
+        await this.session.waitForReceived(1, 15_000).catch(() => undefined);
+        this.session.pause();
+        this.session.flush();
+        this.post({ type: 'reveal', index: 0 });
+        this.notice('info', `Opened partition ${match.partition} at offset ${match.offset}; paused there: Resume reads on.`);
+        break;
+      }
       case 'produceSimilar': {
         const r = this.session.record(m.seq);
         if (!r) break;

@@ -62,6 +62,7 @@ const searchInput = input('search', 'Search records', 'Search: text, /regex/, ke
 searchInput.title = SEARCH_HELP;
 const regexToggle = toggleButton('regex', 'regex', 'Use regular expression', () => sendFilter());
 search.append(searchInput, regexToggle);
+const searchTopicButton = iconButton('search-topic', 'search', 'Search topic… (the whole topic in Kafka, not just the records shown)', () => post({ type: 'searchTopic', query: searchInput.value }));
 
 const sourceToggle = toggleButton('toggle-source', 'settings', 'Source: start, partitions, group, isolation, formats', (on) => showBar('source', on));
 const filtersToggle = toggleButton('toggle-filters', 'filter', 'Filters: partitions, key, time range', (on) => showBar('filters', on));
@@ -84,6 +85,7 @@ toolbar.append(
   commitButton,
   sep(),
   search,
+  searchTopicButton,
   sep(),
   sourceToggle,
   filtersToggle,
@@ -462,6 +464,10 @@ onHostMessage<ViewerMessage>((m) => {
       break;
     case 'details':
       showDetails(m.record);
+      break;
+    case 'reveal':
+      grid.select(m.index, false);
+      grid.viewport.focus({ preventScroll: true });
       break;
     case 'search':
       search.classList.toggle('invalid', Boolean(m.error));

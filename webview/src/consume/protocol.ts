@@ -114,6 +114,8 @@ export type ViewerRequest =
   | { type: 'filter'; filter: FilterValues }
   | { type: 'select'; seq: number }
   | { type: 'export' }
+  /** Search the topic itself (not the buffer), starting from what the search box holds. */
+  | { type: 'searchTopic'; query: string }
   | { type: 'copy'; seq: number }
   | { type: 'openInEditor'; seq: number }
   | { type: 'produceSimilar'; seq: number }
@@ -147,4 +149,6 @@ export type ViewerMessage =
   | { type: 'details'; record: RecordDetails | undefined }
   /** How the last search went: a syntax error (with its position), a time-out, or the matches found. */
   | { type: 'search'; error?: string; matches?: number; scanned?: number; elapsedMs?: number }
-  | { type: 'notice'; kind: 'info' | 'error'; text: string };
+  | { type: 'notice'; kind: 'info' | 'error'; text: string }
+  /** Select (and scroll to) the row at this index: a record opened from the topic search. */
+  | { type: 'reveal'; index: number };
