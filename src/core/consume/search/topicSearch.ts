@@ -28,7 +28,8 @@ export interface TopicSearchOptions {
   maxMatches?: number;
   signal?: AbortSignal;
   onMatch?(match: TopicSearchMatch): void;
-  onProgress?(progress: TopicSearchProgress): void;
+  /** May return a promise: the scan waits for it (back-pressure for whoever shows the results). */
+  onProgress?(progress: TopicSearchProgress): void | Promise<void>;
   /** Least time between progress calls (default 250 ms); one more comes at the end. */
   progressIntervalMs?: number;
   /** Time a batch of a regex search may take in the worker (default 5 s). */
@@ -169,7 +170,8 @@ export async function searchTopic(client: KafkaClient, options: TopicSearchOptio
           const now = performance.now();
           if (options.onProgress && now - lastProgress >= interval) {
             lastProgress = now;
-            options.onProgress({ scanned, total, matches, recordsPerSecond: rate(), partitions: reader.positions() });
+            const held = options.onProgress({ scanned, total, matches, recordsPerSecond: rate(), partitions: reader.positions() });
+            if (held) await held;
           }
         },
       },
@@ -192,6 +194,6 @@ export async function searchTopic(client: KafkaClient, options: TopicSearchOptio
   const elapsedMs = Math.round(performance.now() - started);
   const status = limited ? 'limit' : options.signal?.aborted ? 'cancelled' : 'done';
   if (status === 'limit') notes.push(`Stopped at the limit of ${maxMatches} matches: narrow the search or raise the limit to see more.`);
-  options.onProgress?.({ scanned, total, matches, recordsPerSecond: rate(), partitions: positions });
+  await options.onProgress?.({ scanned, total, matches, recordsPerSecond: rate(), partitions: positions });
   return { status, scanned, matches, elapsedMs, recordsPerSecond: rate(), partitions: positions, notes };
 }
