@@ -34,6 +34,8 @@ export interface TopicSearchOptions {
   progressIntervalMs?: number;
   /** Time a batch of a regex search may take in the worker (default 5 s). */
   regexBudgetMs?: number;
+  /** Bytes fetched per partition per round (default 1 MiB). */
+  maxBytesPerPartition?: number;
   /** For tests: the search worker file. */
   workerPath?: string;
 }
@@ -139,7 +141,7 @@ export async function searchTopic(client: KafkaClient, options: TopicSearchOptio
 
   try {
     const result = await reader.read(
-      { ranges, signal: stop.signal },
+      { ranges, signal: stop.signal, maxBytesPerPartition: options.maxBytesPerPartition },
       {
         records: async (partition, messages) => {
           if (stop.signal.aborted) return;
