@@ -17,6 +17,7 @@ import { kafkaErrorType } from './client';
 import './codecs';
 import type { Isolation, RawMessage } from './consumer';
 import { KafkaWorkbenchError } from './errors';
+import { decodeFetchV11 } from './fastFetch';
 import { topicPartitions, unknownTopic, watermarks } from './offsets';
 
 /** What this file needs of kafkajs' internal cluster and broker objects. */
@@ -29,6 +30,13 @@ interface KjsBroker {
     maxBytes: number;
     topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
   }): Promise<{ responses: { topicName: string; partitions: KjsPartitionData[] }[] }>;
+}
+interface KjsProtocolRequest {
+  request: { apiVersion: number };
+  response: { decode(raw: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> };
+}
+interface KjsBrokerInternals {
+  lookupRequest(apiKey: number, definition: unknown): (args: object) => KjsProtocolRequest;
 }
 interface KjsPartitionData {
   partition: number;
@@ -47,6 +55,34 @@ interface KjsCluster {
   findBroker(node: { nodeId: string }): Promise<KjsBroker>;
 }
 type AbortFilter = (args: { messages: KjsPartitionData['messages']; abortedTransactions?: KjsPartitionData['abortedTransactions'] }) => KjsPartitionData['messages'];
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const FetchRequests = require('kafkajs/src/protocol/requests/fetch') as unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const apiKeys = require('kafkajs/src/protocol/requests/apiKeys') as { Fetch: number };
+
+/**
+ * Fetch through the broker's own connection (SASL, TLS, correlation, timeouts), decoding a v11
+ * response with the lean decoder (fastFetch.ts) and anything else with kafkajs' decoder.
+ */
+async function leanFetch(broker: KjsBroker, args: Parameters<KjsBroker['fetch']>[0]): Promise<Awaited<ReturnType<KjsBroker['fetch']>>> {
+  const internals = broker as unknown as KjsBrokerInternals & Record<symbol, (r: KjsProtocolRequest) => Promise<unknown>>;
+  const send = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker) as object)
+    .filter((sym) => sym.description === 'private:Broker:sendRequest')
+    .map((sym) => internals[sym])[0];
+  if (typeof internals.lookupRequest !== 'function' || typeof send !== 'function') return broker.fetch(args);
+  const protocol = internals.lookupRequest(apiKeys.Fetch, FetchRequests)({ ...args, rackId: '' });
+  if (protocol.request.apiVersion !== 11) return broker.fetch(args);
+  const { decode, parse } = protocol.response;
+  const lean: KjsProtocolRequest = {
+    ...protocol,
+    response: {
+      decode: async (raw: Buffer) => (await decodeFetchV11(raw)) ?? decode(raw),
+      parse,
+    },
+  };
+  return (await send.call(broker, lean)) as Awaited<ReturnType<KjsBroker['fetch']>>;
+}
 
 // The consumer's own filter of aborted transactions (read_committed); only called when the
 // broker lists aborted transactions in the response.
@@ -241,7 +277,7 @@ export class RangeReader {
       const responses = await Promise.all(
         Object.entries(byLeader).map(async ([leader, ps]) => {
           const broker = await this.cluster.findBroker({ nodeId: leader });
-          const response = await broker.fetch({
+          const response = await leanFetch(broker, {
             replicaId: -1,
             isolationLevel: this.isolation === 'read_committed' ? 1 : 0,
             maxWaitTime: 100,
