@@ -17,6 +17,10 @@ export interface FetchedPartition {
   lastStableOffset?: string;
   abortedTransactions?: { producerId: string; firstOffset: string }[];
   messages: (RawMessage & { isControlRecord?: boolean; batchContext?: { producerId?: string; inTransaction?: boolean } })[];
+  /** Offset after the last batch read (skipped ones included): where the next fetch starts. */
+  nextOffset?: string;
+  /** Batches left undecoded by the prefilter: their first offsets and record counts. */
+  skipped?: { baseOffset: number; lastOffset: number }[];
 }
 
 export interface FetchedResponse {
@@ -135,9 +139,20 @@ function decodeRecords(r: Reader, count: number, baseOffset: number, baseOffsetT
   }
 }
 
-/** Decodes the record set of one partition; a batch cut short at the end (fetch size) is skipped. */
-async function decodeRecordSet(set: Buffer): Promise<Message[] | undefined> {
+interface RecordSet {
+  messages: Message[];
+  nextOffset?: string;
+  skipped?: { baseOffset: number; lastOffset: number }[];
+}
+
+/**
+ * Decodes the record set of one partition; a batch cut short at the end (fetch size) is left for
+ * the next fetch. With a `prefilter`, a batch whose bytes do not contain it is not decoded at all
+ * (no record of it can match a search that requires those bytes); control batches always are.
+ */
+async function decodeRecordSet(set: Buffer, prefilter?: Buffer): Promise<RecordSet | undefined> {
   const out: Message[] = [];
+  const result: RecordSet = { messages: out };
   const r = new Reader(set);
   while (set.length - r.o >= 61) {
     const start = r.o;
@@ -154,7 +169,7 @@ async function decodeRecordSet(set: Buffer): Promise<Message[] | undefined> {
     }
     r.o += 4; // crc (the broker checked it)
     const attributes = r.int16();
-    r.o += 4; // last offset delta
+    const lastOffsetDelta = r.int32();
     const firstTimestamp = r.int64n();
     r.o += 8; // max timestamp
     const producerId = r.int64s();
@@ -165,28 +180,34 @@ async function decodeRecordSet(set: Buffer): Promise<Message[] | undefined> {
     const context = inTransaction || control ? { producerId, inTransaction } : undefined;
     const codecBits = attributes & 0x07;
     try {
+      let records: Reader;
       if (codecBits === 0) {
-        decodeRecords(new Reader(set.subarray(0, end), r.o), count, baseOffset, baseOffsetText, firstTimestamp, control, context, out);
+        records = new Reader(set.subarray(0, end), r.o);
       } else {
         const codec = compression.lookupCodecByAttributes(attributes);
         if (!codec) throw new Error(`unsupported compression codec ${codecBits}`);
-        const plain = await codec.decompress(set.subarray(r.o, end));
-        decodeRecords(new Reader(plain), count, baseOffset, baseOffsetText, firstTimestamp, control, context, out);
+        records = new Reader(await codec.decompress(set.subarray(r.o, end)));
+      }
+      if (prefilter && !control && records.b.indexOf(prefilter, records.o) < 0) {
+        (result.skipped ??= []).push({ baseOffset, lastOffset: baseOffset + lastOffsetDelta });
+      } else {
+        decodeRecords(records, count, baseOffset, baseOffsetText, firstTimestamp, control, context, out);
       }
     } catch (e) {
       if (e instanceof Partial) break;
       throw e;
     }
+    result.nextOffset = (BigInt(baseOffsetText) + BigInt(lastOffsetDelta) + 1n).toString();
     r.o = end;
   }
-  return out;
+  return result;
 }
 
 /**
  * Decodes a Fetch v11 response body; undefined when it holds something this decoder leaves to
  * kafkajs (an old message format).
  */
-export async function decodeFetchV11(raw: Buffer): Promise<FetchedResponse | undefined> {
+export async function decodeFetchV11(raw: Buffer, prefilter?: Buffer): Promise<FetchedResponse | undefined> {
   const r = new Reader(raw);
   const clientSideThrottleTime = r.int32();
   const errorCode = r.int16();
@@ -208,15 +229,17 @@ export async function decodeFetchV11(raw: Buffer): Promise<FetchedResponse | und
       for (let a = 0; a < abortedCount; a++) abortedTransactions.push({ producerId: r.int64s(), firstOffset: r.int64s() });
       r.o += 4; // preferred read replica
       const size = r.int32();
-      let messages: Message[] = [];
+      const data: FetchedPartition = { partition, errorCode: partitionError, highWatermark, lastStableOffset, abortedTransactions, messages: [] };
       if (size > 0) {
         const set = raw.subarray(r.o, Math.min(raw.length, r.o + size));
         r.o += size;
-        const decoded = await decodeRecordSet(set);
+        const decoded = await decodeRecordSet(set, prefilter);
         if (!decoded) return undefined;
-        messages = decoded;
+        data.messages = decoded.messages;
+        if (decoded.nextOffset !== undefined) data.nextOffset = decoded.nextOffset;
+        if (decoded.skipped) data.skipped = decoded.skipped;
       }
-      partitions.push({ partition, errorCode: partitionError, highWatermark, lastStableOffset, abortedTransactions, messages });
+      partitions.push(data);
     }
     responses.push({ topicName, partitions });
   }

@@ -228,3 +228,24 @@ export function compileRawQuery(q: Query): ((partition: number, m: RawSearchReco
       return undefined;
   }
 }
+
+/**
+ * Text every matching record must contain somewhere in its bytes (key, value or headers), if the
+ * query has such a term: a topic search then skips record batches without it undecoded.
+ */
+export function requiredText(q: Query): string | undefined {
+  switch (q.type) {
+    case 'and':
+      for (const item of q.items) {
+        const t = requiredText(item);
+        if (t) return t;
+      }
+      return undefined;
+    case 'text':
+      return q.match.kind === 'substring' && q.match.text ? q.match.text : undefined;
+    case 'header':
+      return q.match?.kind === 'substring' && q.match.text ? q.match.text : q.name || undefined;
+    default:
+      return undefined;
+  }
+}
