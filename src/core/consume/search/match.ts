@@ -242,10 +242,42 @@ export function requiredText(q: Query): string | undefined {
       }
       return undefined;
     case 'text':
-      return q.match.kind === 'substring' && q.match.text ? q.match.text : undefined;
+      return q.match.kind === 'substring' ? q.match.text || undefined : regexLiteral(q.match.source, q.match.flags);
     case 'header':
-      return q.match?.kind === 'substring' && q.match.text ? q.match.text : q.name || undefined;
+      if (!q.match) return q.name || undefined;
+      return q.match.kind === 'substring' ? q.match.text || q.name || undefined : (regexLiteral(q.match.source, q.match.flags) ?? (q.name || undefined));
     default:
       return undefined;
   }
+}
+
+/**
+ * The longest run of plain characters every match of a regex must contain, or undefined when that
+ * is not certain. Conservative: no alternation, no groups, no case-insensitive flag; an escape, a
+ * class or any special character ends a run, and a character made optional by ?, * or {…} is left out.
+ */
+export function regexLiteral(source: string, flags: string): string | undefined {
+  if (flags.includes('i') || /[|(]/.test(source)) return undefined;
+  let best = '';
+  let run = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if ('\\.^$*+?()[]{}|'.includes(c)) {
+      if (run.length > best.length) best = run;
+      run = '';
+      if (c === '\\') i++; // the escaped character is not taken as a literal
+      else if (c === '[') while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+      else if (c === '{') while (i < source.length && source[i] !== '}') i++;
+      continue;
+    }
+    const next = source[i + 1];
+    if (next === '?' || next === '*' || next === '{') {
+      if (run.length > best.length) best = run;
+      run = '';
+      continue;
+    }
+    run += c;
+  }
+  if (run.length > best.length) best = run;
+  return best.length >= 3 ? best : undefined;
 }
