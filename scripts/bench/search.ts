@@ -5,7 +5,7 @@
 //   2. the same with a regular expression (evaluated in the search worker);
 //   3. the reference pipeline `kcat -C -e -o beginning | grep -c TEXT`;
 // printed side by side. Goal: the topic search ≥ 50% of the kcat | grep rate.
-// Usage: npm run bench:search [-- --records 1000000 --partitions 3 --runs 3]
+// Usage: npm run bench:search [-- --records 1000000 --partitions 3 --runs 3 --only text,regex,read,kcat]
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,10 @@ const arg = (name: string, fallback: number) => {
 const RECORDS = arg('records', 1_000_000);
 const PARTITIONS = arg('partitions', 3);
 const RUNS = arg('runs', 3);
+const ONLY = (() => {
+  const i = args.indexOf('--only');
+  return i >= 0 ? new Set(args[i + 1].split(',')) : new Set(['text', 'regex', 'read', 'kcat']);
+})();
 const NEEDLE_AT = Math.floor(RECORDS / 10);
 const NEEDLE = `needle-${NEEDLE_AT}-found`;
 const TOPIC = `bench-search-${RECORDS}x100-p${PARTITIONS}`;
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
       [`topic search, text "${NEEDLE}"`, NEEDLE],
       [`topic search, regex /needle-\\d+-found/ (worker)`, '/needle-\\d+-found/'],
     ] as const) {
+      if (!ONLY.has(query.startsWith('/') ? 'regex' : 'text')) continue;
       const runs: Row[] = [];
       for (let i = 0; i < RUNS; i++) {
         const started = performance.now();
@@ -95,7 +100,7 @@ async function main(): Promise<void> {
       best(name, runs);
     }
     const readRuns: Row[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < (ONLY.has('read') ? RUNS : 0); i++) {
       const started = performance.now();
       const reader = await RangeReader.open(client, TOPIC, 'read_uncommitted');
       let n = 0;
@@ -104,17 +109,17 @@ async function main(): Promise<void> {
       if (n !== RECORDS) throw new Error(`range read: ${n} of ${RECORDS}`);
       readRuns.push({ name: 'range read only (no search), for reference', seconds: (performance.now() - started) / 1000, matches: 0 });
     }
-    best('range read only (no search), for reference', readRuns);
+    if (readRuns.length) best('range read only (no search), for reference', readRuns);
     const runs: Row[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < (ONLY.has('kcat') ? RUNS : 0); i++) {
       const k = await kcatGrep(broker.bootstrap);
       runs.push({ name: 'kcat -C -e -o beginning | grep -c', seconds: k.seconds, matches: k.matches });
     }
-    best('kcat -C -e -o beginning | grep -c', runs);
+    if (runs.length) best('kcat -C -e -o beginning | grep -c', runs);
   } finally {
     await client.close();
   }
-  const reference = rows.at(-1)!;
+  const reference = rows.find((r) => r.name.startsWith('kcat')) ?? rows[0];
   const rate = (r: Row) => RECORDS / r.seconds;
   console.log(`\n${RECORDS.toLocaleString('en-US')} records × 100 B in ${PARTITIONS} partitions; one match ${(RECORDS - NEEDLE_AT).toLocaleString('en-US')} records before the end; best of ${RUNS} runs`);
   console.log(`${'search'.padEnd(52)} ${'matches'.padStart(7)} ${'seconds'.padStart(8)} ${'records/s'.padStart(11)}  vs kcat|grep`);

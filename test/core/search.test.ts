@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { BufferSearcher } from '../../src/core/consume/search/bufferSearch';
-import { compileQuery, type SearchRecord } from '../../src/core/consume/search/match';
+import { compileQuery, regexLiteral, requiredText, type SearchRecord } from '../../src/core/consume/search/match';
 import { hasRegex, parseQuery, QuerySyntaxError } from '../../src/core/consume/search/query';
 
 function rec(n: number, over: Partial<SearchRecord> = {}): SearchRecord {
@@ -59,6 +59,23 @@ describe('Search predicates (syntax, evaluation, worker with a time budget)', fu
     assert.deepEqual(find('$.customer', [rec(1), rec(2, { value: 'not json' }), rec(3, { value: '{"customer":null}' })]), ['1']);
     assert.equal(hasRegex(parseQuery('$.a == 1 key:x')), false);
     assert.equal(hasRegex(parseQuery('a OR header:h=/x/')), true);
+  });
+
+  it('the text a topic search may require of every record batch (its prefilter) is only what every match must contain', () => {
+    assert.equal(requiredText(parseQuery('partition:1 AND needle')), 'needle');
+    assert.equal(requiredText(parseQuery('a OR b')), undefined);
+    assert.equal(requiredText(parseQuery('NOT abc')), undefined);
+    assert.equal(requiredText(parseQuery('header:trace-id')), 'trace-id');
+    assert.equal(regexLiteral('needle-\\d+-found', ''), 'needle-');
+    assert.equal(regexLiteral('^abcd?e$', ''), 'abc');
+    assert.equal(regexLiteral('x[abc]yz', ''), undefined);
+    assert.equal(regexLiteral('hello', 'i'), undefined, 'case-insensitive: no byte prefilter');
+    assert.equal(regexLiteral('(foo|bar)baz', ''), undefined);
+    assert.equal(regexLiteral('ab\\.cdef{2}', ''), 'cde');
+    for (const [source, text] of [['needle-\\d+-found', 'a needle-12-found b'], ['^abcd?e$', 'abce'], ['ab\\.cdef{2}', 'ab.cdeff']]) {
+      const literal = regexLiteral(source, '')!;
+      assert.ok(new RegExp(source).test(text) && text.includes(literal), `${source} matches ${text}, which contains ${literal}`);
+    }
   });
 
   it('a search that does not parse says where and what to write instead', () => {

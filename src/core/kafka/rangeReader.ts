@@ -17,6 +17,7 @@ import { kafkaErrorType } from './client';
 import './codecs';
 import type { Isolation, RawMessage } from './consumer';
 import { KafkaWorkbenchError } from './errors';
+import { decodeFetchV11 } from './fastFetch';
 import { topicPartitions, unknownTopic, watermarks } from './offsets';
 
 /** What this file needs of kafkajs' internal cluster and broker objects. */
@@ -30,6 +31,13 @@ interface KjsBroker {
     topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
   }): Promise<{ responses: { topicName: string; partitions: KjsPartitionData[] }[] }>;
 }
+interface KjsProtocolRequest {
+  request: { apiVersion: number };
+  response: { decode(raw: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> };
+}
+interface KjsBrokerInternals {
+  lookupRequest(apiKey: number, definition: unknown): (args: object) => KjsProtocolRequest;
+}
 interface KjsPartitionData {
   partition: number;
   errorCode: number;
@@ -37,6 +45,9 @@ interface KjsPartitionData {
   lastStableOffset?: string;
   abortedTransactions?: { producerId: string; firstOffset: string }[];
   messages: (RawMessage & { isControlRecord?: boolean; batchContext?: { producerId?: string; inTransaction?: boolean } })[];
+  /** From the lean decoder (fastFetch.ts): where the next fetch starts, and batches the prefilter skipped. */
+  nextOffset?: string;
+  skipped?: { baseOffset: number; lastOffset: number }[];
 }
 interface KjsCluster {
   connect(): Promise<void>;
@@ -47,6 +58,34 @@ interface KjsCluster {
   findBroker(node: { nodeId: string }): Promise<KjsBroker>;
 }
 type AbortFilter = (args: { messages: KjsPartitionData['messages']; abortedTransactions?: KjsPartitionData['abortedTransactions'] }) => KjsPartitionData['messages'];
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const FetchRequests = require('kafkajs/src/protocol/requests/fetch') as unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const apiKeys = require('kafkajs/src/protocol/requests/apiKeys') as { Fetch: number };
+
+/**
+ * Fetch through the broker's own connection (SASL, TLS, correlation, timeouts), decoding a v11
+ * response with the lean decoder (fastFetch.ts) and anything else with kafkajs' decoder.
+ */
+async function leanFetch(broker: KjsBroker, args: Parameters<KjsBroker['fetch']>[0], prefilter?: Buffer): Promise<Awaited<ReturnType<KjsBroker['fetch']>>> {
+  const internals = broker as unknown as KjsBrokerInternals & Record<symbol, (r: KjsProtocolRequest) => Promise<unknown>>;
+  const send = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker) as object)
+    .filter((sym) => sym.description === 'private:Broker:sendRequest')
+    .map((sym) => internals[sym])[0];
+  if (typeof internals.lookupRequest !== 'function' || typeof send !== 'function') return broker.fetch(args);
+  const protocol = internals.lookupRequest(apiKeys.Fetch, FetchRequests)({ ...args, rackId: '' });
+  if (protocol.request.apiVersion !== 11) return broker.fetch(args);
+  const { decode, parse } = protocol.response;
+  const lean: KjsProtocolRequest = {
+    ...protocol,
+    response: {
+      decode: async (raw: Buffer) => (await decodeFetchV11(raw, prefilter)) ?? decode(raw),
+      parse,
+    },
+  };
+  return (await send.call(broker, lean)) as Awaited<ReturnType<KjsBroker['fetch']>>;
+}
 
 // The consumer's own filter of aborted transactions (read_committed); only called when the
 // broker lists aborted transactions in the response.
@@ -84,6 +123,11 @@ export interface RangeReadOptions {
   ranges: Map<number, OffsetRange>;
   isolation: Isolation;
   signal?: AbortSignal;
+  /**
+   * Bytes every record the sink wants contains (a search's required text, UTF-8): batches without
+   * them are not decoded, and reach the sink only as a count ({@link RangeReadSink.skipped}).
+   */
+  prefilter?: Buffer;
   /** Bytes asked per partition per fetch (default 1 MiB: smaller rounds die young in the GC; a bigger record is still returned whole). */
   maxBytesPerPartition?: number;
 }
@@ -102,6 +146,8 @@ export interface PartitionPosition {
 export interface RangeReadSink {
   /** Records of one partition, in offset order, all inside the range. Returning a promise holds the reader. */
   records(partition: number, messages: RawMessage[]): void | Promise<void>;
+  /** How many records of the range the prefilter let go without decoding them. */
+  skipped?(partition: number, count: number): void | Promise<void>;
 }
 
 export interface RangeReadResult {
@@ -177,7 +223,8 @@ export class RangeReader {
     let failures = 0;
     let emptyRounds = 0;
     // One fetch round is always in flight while the sink works on the previous one.
-    let next: Promise<Round> | undefined = active().length > 0 ? this.fetchRound(state, active(), maxBytes) : undefined;
+    const { prefilter } = options;
+    let next: Promise<Round> | undefined = active().length > 0 ? this.fetchRound(state, active(), maxBytes, prefilter) : undefined;
     while (next) {
       const round = await next;
       next = undefined;
@@ -185,12 +232,13 @@ export class RangeReader {
       if (this.closed) throw new KafkaWorkbenchError('The read was stopped: the connection was closed.', 'other');
       if ('error' in round) {
         await this.recover(round.error, state, ++failures);
-        if (active().length > 0) next = this.fetchRound(state, active(), maxBytes);
+        if (active().length > 0) next = this.fetchRound(state, active(), maxBytes, prefilter);
         continue;
       }
       failures = 0;
       // Positions advance before the sink runs, so the next fetch can go out at once.
       const work: [number, RawMessage[]][] = [];
+      const skippedCounts: [number, number][] = [];
       let anything = false;
       for (const pd of round.data) {
         const s = state.get(pd.partition);
@@ -201,6 +249,18 @@ export class RangeReader {
           anything = true;
           const last = raw[raw.length - 1].offset;
           if (offsetBefore(fetched, last) || fetched === last) s.position = (BigInt(last) + 1n).toString();
+        }
+        if (pd.nextOffset !== undefined && offsetBefore(s.position, pd.nextOffset)) {
+          anything = true;
+          s.position = pd.nextOffset;
+        }
+        if (pd.skipped) {
+          // Records of skipped batches inside [fetched, to): a count for progress (gaps from compaction aside).
+          const lo = Number(fetched);
+          const hi = Number(s.to) - 1;
+          let n = 0;
+          for (const b of pd.skipped) n += Math.max(0, Math.min(b.lastOffset, hi) - Math.max(b.baseOffset, lo) + 1);
+          if (n > 0) skippedCounts.push([pd.partition, n]);
         }
         const end = s.to;
         const high = pd.lastStableOffset && !pd.lastStableOffset.startsWith('-') ? pd.lastStableOffset : pd.highWatermark;
@@ -225,7 +285,8 @@ export class RangeReader {
         throw new KafkaWorkbenchError(`Reading ${this.topic} makes no progress (partitions ${active().join(', ')} return no records before their end offsets).`, 'other');
       }
       if (anything) emptyRounds = 0;
-      if (active().length > 0) next = this.fetchRound(state, active(), maxBytes);
+      if (active().length > 0) next = this.fetchRound(state, active(), maxBytes, prefilter);
+      for (const [partition, count] of skippedCounts) await sink.skipped?.(partition, count);
       for (const [partition, messages] of work) {
         await sink.records(partition, messages);
         if (options.signal?.aborted) break;
@@ -235,20 +296,20 @@ export class RangeReader {
   }
 
   /** One fetch from every leader of the active partitions; never rejects (a failure is returned). */
-  private async fetchRound(state: Map<number, PartitionPosition>, partitions: number[], maxBytes: number): Promise<Round> {
+  private async fetchRound(state: Map<number, PartitionPosition>, partitions: number[], maxBytes: number, prefilter?: Buffer): Promise<Round> {
     try {
       const byLeader = this.cluster.findLeaderForPartitions(this.topic, partitions);
       const responses = await Promise.all(
         Object.entries(byLeader).map(async ([leader, ps]) => {
           const broker = await this.cluster.findBroker({ nodeId: leader });
-          const response = await broker.fetch({
+          const response = await leanFetch(broker, {
             replicaId: -1,
             isolationLevel: this.isolation === 'read_committed' ? 1 : 0,
             maxWaitTime: 100,
             minBytes: 1,
             maxBytes: maxBytes * Math.max(1, ps.length),
             topics: [{ topic: this.topic, partitions: ps.map((p) => ({ partition: p, fetchOffset: state.get(p)!.position, maxBytes })) }],
-          });
+          }, prefilter);
           return response.responses.flatMap((r) => r.partitions);
         }),
       );

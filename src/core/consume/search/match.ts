@@ -228,3 +228,56 @@ export function compileRawQuery(q: Query): ((partition: number, m: RawSearchReco
       return undefined;
   }
 }
+
+/**
+ * Text every matching record must contain somewhere in its bytes (key, value or headers), if the
+ * query has such a term: a topic search then skips record batches without it undecoded.
+ */
+export function requiredText(q: Query): string | undefined {
+  switch (q.type) {
+    case 'and':
+      for (const item of q.items) {
+        const t = requiredText(item);
+        if (t) return t;
+      }
+      return undefined;
+    case 'text':
+      return q.match.kind === 'substring' ? q.match.text || undefined : regexLiteral(q.match.source, q.match.flags);
+    case 'header':
+      if (!q.match) return q.name || undefined;
+      return q.match.kind === 'substring' ? q.match.text || q.name || undefined : (regexLiteral(q.match.source, q.match.flags) ?? (q.name || undefined));
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The longest run of plain characters every match of a regex must contain, or undefined when that
+ * is not certain. Conservative: no alternation, no groups, no case-insensitive flag; an escape, a
+ * class or any special character ends a run, and a character made optional by ?, * or {…} is left out.
+ */
+export function regexLiteral(source: string, flags: string): string | undefined {
+  if (flags.includes('i') || /[|(]/.test(source)) return undefined;
+  let best = '';
+  let run = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if ('\\.^$*+?()[]{}|'.includes(c)) {
+      if (run.length > best.length) best = run;
+      run = '';
+      if (c === '\\') i++; // the escaped character is not taken as a literal
+      else if (c === '[') while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+      else if (c === '{') while (i < source.length && source[i] !== '}') i++;
+      continue;
+    }
+    const next = source[i + 1];
+    if (next === '?' || next === '*' || next === '{') {
+      if (run.length > best.length) best = run;
+      run = '';
+      continue;
+    }
+    run += c;
+  }
+  if (run.length > best.length) best = run;
+  return best.length >= 3 ? best : undefined;
+}

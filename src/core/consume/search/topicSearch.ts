@@ -11,7 +11,7 @@ import { KafkaWorkbenchError } from '../../kafka/errors';
 import { topicPartitions } from '../../kafka/offsets';
 import { RangeReader, resolveRanges, type PartitionPosition, type RangeBound } from '../../kafka/rangeReader';
 import { BufferSearcher } from './bufferSearch';
-import { compileQuery, compileRawQuery, type SearchRecord } from './match';
+import { compileQuery, compileRawQuery, requiredText, type SearchRecord } from './match';
 import { hasRegex, parseQuery } from './query';
 
 export interface TopicSearchOptions {
@@ -28,11 +28,14 @@ export interface TopicSearchOptions {
   maxMatches?: number;
   signal?: AbortSignal;
   onMatch?(match: TopicSearchMatch): void;
-  onProgress?(progress: TopicSearchProgress): void;
+  /** May return a promise: the scan waits for it (back-pressure for whoever shows the results). */
+  onProgress?(progress: TopicSearchProgress): void | Promise<void>;
   /** Least time between progress calls (default 250 ms); one more comes at the end. */
   progressIntervalMs?: number;
   /** Time a batch of a regex search may take in the worker (default 5 s). */
   regexBudgetMs?: number;
+  /** Bytes fetched per partition per round (default 1 MiB). */
+  maxBytesPerPartition?: number;
   /** For tests: the search worker file. */
   workerPath?: string;
 }
@@ -96,6 +99,7 @@ export async function searchTopic(client: KafkaClient, options: TopicSearchOptio
   // Byte-level when the query allows it (no text decoded per record), else on decoded text.
   const rawMatcher = inWorker ? undefined : compileRawQuery(parsed);
   const matcher = inWorker || rawMatcher ? undefined : compileQuery(parsed);
+  const prefilterText = requiredText(parsed);
   const maxMatches = options.maxMatches ?? 1_000;
   if (!(maxMatches > 0)) throw new KafkaWorkbenchError('The match limit must be 1 or more.', 'invalid-input');
   const partitionsAtStart = await topicPartitions(client, options.topic);
@@ -118,6 +122,15 @@ export async function searchTopic(client: KafkaClient, options: TopicSearchOptio
   const reader = await RangeReader.open(client, options.topic, options.isolation ?? 'read_committed');
   let positions: PartitionPosition[] = [...ranges].map(([partition, r]) => ({ partition, position: r.from, from: r.from, to: r.to, done: false, skipped: '0' }));
 
+  const tick = async () => {
+    const now = performance.now();
+    if (options.onProgress && now - lastProgress >= interval) {
+      lastProgress = now;
+      const held = options.onProgress({ scanned, total, matches, recordsPerSecond: rate(), partitions: reader.positions() });
+      if (held) await held;
+    }
+  };
+
   const found = (partition: number, m: RawMessage, r?: SearchRecord) => {
     if (matches >= maxMatches) return;
     matches++;
@@ -138,8 +151,12 @@ export async function searchTopic(client: KafkaClient, options: TopicSearchOptio
 
   try {
     const result = await reader.read(
-      { ranges, signal: stop.signal },
+      { ranges, signal: stop.signal, maxBytesPerPartition: options.maxBytesPerPartition, prefilter: prefilterText === undefined ? undefined : Buffer.from(prefilterText, 'utf8') },
       {
+        skipped: async (_, count) => {
+          scanned += count;
+          await tick();
+        },
         records: async (partition, messages) => {
           if (stop.signal.aborted) return;
           if (rawMatcher) {
@@ -166,11 +183,7 @@ export async function searchTopic(client: KafkaClient, options: TopicSearchOptio
             for (const i of outcome.matches) found(partition, messages[i], records[i][1]);
           }
           scanned += messages.length;
-          const now = performance.now();
-          if (options.onProgress && now - lastProgress >= interval) {
-            lastProgress = now;
-            options.onProgress({ scanned, total, matches, recordsPerSecond: rate(), partitions: reader.positions() });
-          }
+          await tick();
         },
       },
     );
@@ -192,6 +205,6 @@ export async function searchTopic(client: KafkaClient, options: TopicSearchOptio
   const elapsedMs = Math.round(performance.now() - started);
   const status = limited ? 'limit' : options.signal?.aborted ? 'cancelled' : 'done';
   if (status === 'limit') notes.push(`Stopped at the limit of ${maxMatches} matches: narrow the search or raise the limit to see more.`);
-  options.onProgress?.({ scanned, total, matches, recordsPerSecond: rate(), partitions: positions });
+  await options.onProgress?.({ scanned, total, matches, recordsPerSecond: rate(), partitions: positions });
   return { status, scanned, matches, elapsedMs, recordsPerSecond: rate(), partitions: positions, notes };
 }
