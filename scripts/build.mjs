@@ -41,13 +41,34 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'esm',
-    // A webview's own stylesheet may pull in the codicon font (emitted beside the bundle).
+    // A webview's stylesheet imports fonts (the codicons): emitted beside its bundle.
     loader: { '.ttf': 'file' },
+    sourcemap: !production,
+    minify: production,
+  },
+  // The search worker (src/core/consume/search/bufferSearch.ts) runs as its own file beside the
+  // bundle that starts it; tests and scripts find it in out/.
+  {
+    entryPoints: ['src/core/consume/search/searchWorker.ts'],
+    outfile: 'dist/searchWorker.js',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
     sourcemap: !production,
     minify: production,
   },
 ];
 if (!production) {
+  builds.push({
+    entryPoints: ['src/core/consume/search/searchWorker.ts'],
+    outfile: 'out/searchWorker.js',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+  });
   builds.push({
     entryPoints: [...tsFiles('test'), ...tsFiles('scripts')],
     outdir: 'out',

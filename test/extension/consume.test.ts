@@ -12,7 +12,8 @@ const EXTENSION_ID = 'kafka-workbench.kafka-workbench';
 const CONNECTION = 'it-consume';
 
 function viewerTabs(topic: string): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === `Consume: ${topic}`);
+  // A second viewer of one topic is titled apart: "Consume: topic (2)".
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === `Consume: ${topic}` || t.label.startsWith(`Consume: ${topic} (`));
 }
 
 async function groupMembers(bootstrap: string, groupId: string): Promise<{ state: string; members: number }> {
@@ -96,6 +97,7 @@ describe('Consume from Offset in the real extension host', function () {
     const b = await consume({ topic, start: { kind: 'latest' }, group: { groupId, commit: 'manual' } });
     await until('a split of 2 + 2', () => a.assignedPartitions().length === 2 && b.assignedPartitions().length === 2, 30_000);
     await until('two viewer tabs', () => viewerTabs(topic).length === 2);
+    assert.deepEqual(viewerTabs(topic).map((t) => t.label).sort(), [`Consume: ${topic}`, `Consume: ${topic} (2)`], 'two viewers of one topic are titled apart');
     await produce(broker.bootstrap, topic, records(4, 5));
     await until('20 records between them', () => a.stats().received + b.stats().received >= 20);
     const pa = new Set(a.records().map((r) => r.partition));
@@ -154,6 +156,29 @@ describe('Consume from Offset in the real extension host', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the search box runs in a worker: a JSON path matches a big integer exactly; a runaway regex is stopped and reported while VS Code keeps answering', async () => {
+    const topic = await newTopic(1, 0);
+    await produce(broker.bootstrap, topic, [
+      { value: '{"customer":{"id":9007199254740993}}' },
+      { value: '{"customer":{"id":9007199254740992}}' },
+      { value: `${'a'.repeat(30_000)}!` },
+    ]);
+    const viewer = await consume({ topic, start: { kind: 'newest', count: 10 }, valueFormat: 'auto' });
+    await viewer.waitForReceived(3, 20_000);
+    const exact = await viewer.search('$.customer.id == 9007199254740993');
+    assert.equal(exact?.status, 'done');
+    assert.deepEqual(exact!.matches.map((seq) => viewer.records()[seq].value), ['{"customer":{"id":9007199254740993}}']);
+
+    const running = viewer.search('/(a+)+$/', 1_500);
+    const started = Date.now();
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    const roundTrip = Date.now() - started;
+    assert.ok(roundTrip < 2_000, `a command round trip while the regex runs took ${roundTrip} ms`);
+    const stopped = await running;
+    assert.equal(stopped?.status, 'timeout');
+    assert.match((stopped as { message: string }).message, /stopped after 1500 ms/);
   });
 
   it('an offset past the end, a negative offset and an unknown topic are refused with a message and open no viewer', async () => {

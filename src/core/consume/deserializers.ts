@@ -4,6 +4,7 @@
  * Others plug in with {@link registerDeserializer} (Avro: `avroDeserializer.ts`, configured per viewer).
  */
 import { isUtf8 } from 'node:buffer';
+import { prettyJson } from './exactJson';
 
 /** The names built in; a registered deserializer adds its own name. */
 export type BuiltinDeserializer = 'string' | 'json' | 'hex' | 'base64';
@@ -46,7 +47,8 @@ const builtins: Deserializer[] = [
     decode(bytes) {
       const text = strictUtf8(bytes);
       try {
-        return JSON.stringify(JSON.parse(text), null, 2);
+        // Number tokens are kept as written: 9007199254740993 must not become …992.
+        return prettyJson(text);
       } catch (e) {
         throw new Error(`not JSON (${(e as Error).message})`);
       }
@@ -97,4 +99,54 @@ export function decode(bytes: Buffer | null, with_: Deserializer): Decoded | nul
   const d = decodeText(bytes, with_);
   if (d === null) return null;
   return typeof d === 'string' ? { text: d, format: with_.name } : { text: d.hex, format: 'raw', error: d.error };
+}
+
+/** What {@link decodePreview} returns: the text (or hex fallback) of at most about `maxBytes` of the bytes. */
+export interface Preview {
+  text: string;
+  /** True when the text covers only the start of the bytes. */
+  truncated: boolean;
+  /** Set when the bytes could not be decoded (text is then hex of the start). */
+  error?: string;
+}
+
+const TEXT_FORMATS = new Set(['string', 'json']);
+
+/** Length of `b` without a UTF-8 sequence cut short at its end. */
+function wholeCharacters(b: Buffer): number {
+  for (let back = 1; back <= 3 && back <= b.length; back++) {
+    const byte = b[b.length - back];
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return need > back ? b.length - back : b.length;
+  }
+  return b.length;
+}
+
+/**
+ * Decodes bytes for a viewer that keeps only a preview of large records: bytes up to `maxBytes`
+ * decode as usual; longer ones decode only their start (text formats as UTF-8 text, since a cut
+ * JSON document cannot be pretty-printed; hex and base64 of the start), so a 50 MB value never
+ * becomes a 100 MB string. Other deserializers (Avro) decode whole, then the text is cut.
+ */
+export function decodePreview(bytes: Buffer | null, with_: Deserializer, maxBytes: number): Preview | null {
+  if (bytes === null) return null;
+  if (bytes.length <= maxBytes) {
+    const d = decodeText(bytes, with_);
+    if (d === null) return null;
+    return typeof d === 'string' ? { text: d, truncated: false } : { text: d.hex, truncated: false, error: d.error };
+  }
+  const head = bytes.subarray(0, maxBytes);
+  if (TEXT_FORMATS.has(with_.name)) {
+    // A multi-byte character cut at the end would decode as U+FFFD: end before it.
+    const whole = head.subarray(0, wholeCharacters(head));
+    if (isUtf8(whole)) return { text: whole.toString('utf8'), truncated: true };
+    return { text: head.toString('hex'), truncated: true, error: `${with_.label}: not valid UTF-8; start shown as hex` };
+  }
+  if (with_.name === 'hex') return { text: head.toString('hex'), truncated: true };
+  if (with_.name === 'base64') return { text: head.toString('base64'), truncated: true };
+  const d = decodeText(bytes, with_);
+  if (d === null) return null;
+  if (typeof d !== 'string') return { text: d.hex.slice(0, maxBytes * 2), truncated: true, error: d.error };
+  return { text: d.length > maxBytes ? d.slice(0, maxBytes) : d, truncated: d.length > maxBytes };
 }

@@ -1,9 +1,39 @@
 import type { TailHeader, TailRecord } from './tailRecord';
 
 /**
- * The viewer's record buffer: a ring of the newest `capacity` records, each numbered by arrival
- * (`seq`, from 0). Pushing past the capacity drops the oldest, so memory follows the cap, not the
- * topic. Stored by column (typed arrays for numbers, arrays for the decoded key and value text)
+ * Default byte budget of a viewer's buffer: the estimated memory of the text it keeps. With the
+ * engine's own arrays and V8's overhead this keeps the extension host well under ~300 MB, whatever
+ * the size of the records (each record's key and value are also cut to a preview, see tailSession).
+ */
+export const DEFAULT_BUFFER_BYTES = 128 * 1024 * 1024;
+
+/** Bytes the buffer counts for one record beside its text (slots, string headers, the row). */
+const RECORD_OVERHEAD = 96;
+
+/** Estimated heap bytes of a string: 2 per UTF-16 unit (V8 may store Latin-1 in 1; counting 2 keeps the bound). */
+function textBytes(s: string | null | undefined): number {
+  return s ? 16 + s.length * 2 : 0;
+}
+
+function headerBytes(headers: TailHeader[] | undefined): number {
+  if (!headers) return 0;
+  let n = 16;
+  for (const h of headers) n += 32 + textBytes(h.key) + textBytes(h.value) + textBytes(h.error);
+  return n;
+}
+
+export interface RecordFlags {
+  /** Bytes of the key in Kafka (0 for null). */
+  keyBytes?: number;
+  /** The key / value text is a preview: the record is larger than what the buffer keeps. */
+  keyTruncated?: boolean;
+  valueTruncated?: boolean;
+}
+
+/**
+ * The viewer's record buffer: a ring of the newest `capacity` records, and at most `maxBytes`
+ * (estimated) of their text: whichever limit is reached first drops the oldest, each numbered by arrival
+ * (`seq`, from 0), so memory follows the caps, not the topic. Stored by column (typed arrays for numbers, arrays for the decoded key and value text)
  * rather than one object per record: a record then costs the engine its two strings, which keeps
  * garbage collection out of the way of a fast tail. {@link get} builds a {@link TailRecord} on demand.
  * (Keeping the fetched bytes and decoding on read was tried: no faster within this machine's noise,
@@ -21,12 +51,26 @@ export class TailBuffer {
   private readonly keyErrors: (string | undefined)[];
   private readonly valueErrors: (string | undefined)[];
   private readonly headers: (TailHeader[] | undefined)[];
+  private readonly sizes: Int32Array;
+  private readonly keyBytes: Int32Array;
+  /** Bit 1: key truncated, bit 2: value truncated. */
+  private readonly flags: Uint8Array;
   private start = 0;
   private size = 0;
   private nextSeq = 0;
+  private bytes = 0;
+  readonly maxBytes: number;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    maxBytes: number = DEFAULT_BUFFER_BYTES,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`capacity must be a positive integer, got ${capacity}`);
+    if (!(maxBytes > 0)) throw new Error(`maxBytes must be positive, got ${maxBytes}`);
+    this.maxBytes = maxBytes;
+    this.sizes = new Int32Array(capacity);
+    this.keyBytes = new Int32Array(capacity);
+    this.flags = new Uint8Array(capacity);
     this.partitions = new Int32Array(capacity);
     this.offsets = new Float64Array(capacity);
     this.timestamps = new Float64Array(capacity);
@@ -49,15 +93,16 @@ export class TailBuffer {
     headers: TailHeader[] | undefined,
     keyError: string | undefined,
     valueError: string | undefined,
+    extra?: RecordFlags,
   ): number {
-    let slot: number;
-    if (this.size < this.capacity) {
-      slot = (this.start + this.size) % this.capacity;
-      this.size++;
-    } else {
-      slot = this.start;
-      this.start = (this.start + 1) % this.capacity;
-    }
+    if (this.size === this.capacity) this.dropOldest();
+    const slot = (this.start + this.size) % this.capacity;
+    this.size++;
+    const cost = RECORD_OVERHEAD + textBytes(key) + textBytes(value) + headerBytes(headers) + textBytes(keyError) + textBytes(valueError);
+    this.sizes[slot] = cost;
+    this.bytes += cost;
+    this.keyBytes[slot] = extra?.keyBytes ?? (key === null ? 0 : key.length);
+    this.flags[slot] = (extra?.keyTruncated ? 1 : 0) | (extra?.valueTruncated ? 2 : 0);
     this.partitions[slot] = partition;
     const n = Number(offset);
     this.offsets[slot] = n;
@@ -70,7 +115,28 @@ export class TailBuffer {
     this.headers[slot] = headers;
     this.keyErrors[slot] = keyError;
     this.valueErrors[slot] = valueError;
+    // The newest record always stays, even alone above the budget (its text is a bounded preview).
+    while (this.bytes > this.maxBytes && this.size > 1) this.dropOldest();
     return this.nextSeq++;
+  }
+
+  /** Frees the oldest slot (its strings become garbage) and moves the front on. */
+  private dropOldest(): void {
+    const slot = this.start;
+    this.bytes -= this.sizes[slot];
+    this.sizes[slot] = 0;
+    this.keys[slot] = null;
+    this.values[slot] = null;
+    this.headers[slot] = undefined;
+    this.keyErrors[slot] = undefined;
+    this.valueErrors[slot] = undefined;
+    this.start = (this.start + 1) % this.capacity;
+    this.size--;
+  }
+
+  /** Estimated bytes of the records held (what {@link maxBytes} bounds). */
+  get byteSize(): number {
+    return this.bytes;
   }
 
   get length(): number {
@@ -121,6 +187,10 @@ export class TailBuffer {
       headers: this.headers[slot] ?? [],
       valueBytes: this.valueBytes[slot],
     };
+    record.keyBytes = this.keyBytes[slot];
+    const flags = this.flags[slot];
+    if (flags & 1) record.keyTruncated = true;
+    if (flags & 2) record.valueTruncated = true;
     const keyError = this.keyErrors[slot];
     const valueError = this.valueErrors[slot];
     if (keyError) record.keyError = keyError;
@@ -143,6 +213,8 @@ export class TailBuffer {
     this.keyErrors.fill(undefined);
     this.valueErrors.fill(undefined);
     this.bigOffsets.clear();
+    this.sizes.fill(0);
+    this.bytes = 0;
     this.start = 0;
     this.size = 0;
   }

@@ -25,6 +25,14 @@ export interface TailRecord {
   headers: TailHeader[];
   /** Size of the value in bytes (0 for null). */
   valueBytes: number;
+  /** Size of the key in bytes (0 for null). */
+  keyBytes?: number;
+  /**
+   * The key / value text is only the start of it: the record is larger than the viewer keeps
+   * (the session's `previewBytes`). Read it whole with fetchRecord (src/core/kafka/recordFetch.ts).
+   */
+  keyTruncated?: boolean;
+  valueTruncated?: boolean;
 }
 
 /** The record's key or value with the format it is shown in ('raw' = hex after a failed decode). */
@@ -45,6 +53,8 @@ export interface TailRow {
   decodeError?: string;
   headerCount: number;
   valueBytes: number;
+  /** The buffer keeps only a preview of the key or value (see {@link TailRecord.valueTruncated}). */
+  truncated?: boolean;
 }
 
 const PREVIEW_CHARS = 160;
@@ -70,5 +80,6 @@ export function rowOf(seq: number, r: TailRecord): TailRow {
     ...(decodeError ? { decodeError } : {}),
     headerCount: r.headers.length,
     valueBytes: r.valueBytes,
+    ...(r.keyTruncated || r.valueTruncated ? { truncated: true } : {}),
   };
 }

@@ -1,9 +1,9 @@
 import type { KafkaClient } from '../kafka/client';
 import { TopicTail, headersOf, type PartitionProgress, type RawMessage, type TailOptions, type TailState } from '../kafka/consumer';
 import type { KafkaWorkbenchError } from '../kafka/errors';
-import { decodeText, deserializer, type Deserializer, type DeserializerName } from './deserializers';
+import { decodePreview, decodeText, deserializer, type Deserializer, type DeserializerName } from './deserializers';
 import { compileFilter, isEmptyFilter, type RecordFilter, type RecordPredicate } from './filter';
-import { TailBuffer } from './tailBuffer';
+import { DEFAULT_BUFFER_BYTES, TailBuffer } from './tailBuffer';
 import { rowOf, type TailHeader, type TailRecord, type TailRow } from './tailRecord';
 
 export interface TailSessionOptions extends TailOptions {
@@ -11,6 +11,10 @@ export interface TailSessionOptions extends TailOptions {
   valueFormat: DeserializerName;
   /** Most records kept; older ones leave the buffer (and the view). */
   capacity: number;
+  /** Most (estimated) bytes of record text kept; default {@link DEFAULT_BUFFER_BYTES}. Older records leave first. */
+  maxBytes?: number;
+  /** Bytes of each key and value decoded and kept (default {@link DEFAULT_PREVIEW_BYTES}); larger ones are flagged truncated. */
+  previewBytes?: number;
   /** Configured instances (e.g. Avro with this viewer's registry and schemas) used instead of the names. */
   keyDeserializer?: Deserializer;
   valueDeserializer?: Deserializer;
@@ -59,6 +63,12 @@ function hasKeys(o: object): boolean {
   return false;
 }
 
+/**
+ * Default bytes of a key or value the viewer keeps (decoded): enough to read a typical record
+ * whole; a larger one keeps its start, is flagged truncated, and is read back whole on demand.
+ */
+export const DEFAULT_PREVIEW_BYTES = 64 * 1024;
+
 /** Most rows the view may ask for at once (a screenful plus overscan is far less). */
 export const MAX_PAGE_ROWS = 1_000;
 
@@ -92,13 +102,15 @@ export class TailSession {
   private readonly keyDecoder: Deserializer;
   private readonly valueDecoder: Deserializer;
   private readonly headerDecoder = deserializer('string');
+  private readonly previewBytes: number;
   private readonly waiters: { count: number; resolve: () => void }[] = [];
 
   private constructor(
     readonly options: TailSessionOptions,
     private readonly sink: RowSink,
   ) {
-    this.buffer = new TailBuffer(options.capacity);
+    this.buffer = new TailBuffer(options.capacity, options.maxBytes ?? DEFAULT_BUFFER_BYTES);
+    this.previewBytes = options.previewBytes ?? DEFAULT_PREVIEW_BYTES;
     this.keyDecoder = options.keyDeserializer ?? deserializer(options.keyFormat);
     this.valueDecoder = options.valueDeserializer ?? deserializer(options.valueFormat);
   }
@@ -149,8 +161,44 @@ export class TailSession {
   }
 
   private addDecoded(partition: number, messages: RawMessage[]): void {
-    const { keyDecoder, valueDecoder, buffer, predicate } = this;
+    const { keyDecoder, valueDecoder } = this;
+    const limit = this.previewBytes;
     for (const m of messages) {
+      if ((m.key && m.key.length > limit) || (m.value && m.value.length > limit)) {
+        this.addLarge(partition, m);
+      } else {
+        this.addOne(partition, m, keyDecoder, valueDecoder);
+      }
+    }
+    this.received += messages.length;
+    this.windowCount += messages.length;
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.received >= this.waiters[i].count) this.waiters.splice(i, 1)[0].resolve();
+    }
+  }
+
+  /** A record above the preview size: only the start of its key / value is decoded and kept. */
+  private addLarge(partition: number, m: RawMessage): void {
+    const key = decodePreview(m.key ?? null, this.keyDecoder, this.previewBytes);
+    const value = decodePreview(m.value, this.valueDecoder, this.previewBytes);
+    const seq = this.buffer.push(
+      partition,
+      m.offset,
+      Number(m.timestamp),
+      key?.text ?? null,
+      value?.text ?? null,
+      m.value?.length ?? 0,
+      m.headers && hasKeys(m.headers) ? this.headers(m.headers) : undefined,
+      key?.error,
+      value?.error,
+      { keyBytes: m.key?.length ?? 0, keyTruncated: key?.truncated, valueTruncated: value?.truncated },
+    );
+    if (this.predicate && this.predicate(this.buffer.get(seq)!)) this.matches.push(seq);
+  }
+
+  private addOne(partition: number, m: RawMessage, keyDecoder: Deserializer, valueDecoder: Deserializer): void {
+    const { buffer, predicate } = this;
+    {
       const key = decodeText(m.key ?? null, keyDecoder);
       const value = decodeText(m.value, valueDecoder);
       const seq = buffer.push(
@@ -163,13 +211,9 @@ export class TailSession {
         m.headers && hasKeys(m.headers) ? this.headers(m.headers) : undefined,
         key !== null && typeof key !== 'string' ? key.error : undefined,
         value !== null && typeof value !== 'string' ? value.error : undefined,
+        m.key ? { keyBytes: m.key.length } : undefined,
       );
       if (predicate && predicate(buffer.get(seq)!)) this.matches.push(seq);
-    }
-    this.received += messages.length;
-    this.windowCount += messages.length;
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      if (this.received >= this.waiters[i].count) this.waiters.splice(i, 1)[0].resolve();
     }
   }
 
@@ -272,6 +316,32 @@ export class TailSession {
     this.needsReset = true;
   }
 
+  /**
+   * Shows only these buffered records: the seqs a worker search found (BufferSearcher over
+   * `buffer.range()`, ascending). Records arriving later are shown when `live` accepts them; give
+   * it for searches without a regex (`compileQuery(parseQuery(q))`, linear time). For a regex
+   * search leave it out and search the new records in the worker (`buffer.range(fromSeq)`), then
+   * {@link addMatches}.
+   */
+  setSearchResult(seqs: readonly number[], live?: RecordPredicate): void {
+    this.filterValue = {};
+    this.predicate = live ?? (() => false);
+    this.matches = seqs.filter((seq) => this.buffer.has(seq));
+    this.matchHead = 0;
+    this.lastCount = -1;
+    this.lastEnd = -1;
+    this.droppedSinceUpdate = 0;
+    this.windowFrom = 0;
+    this.follow = true;
+    this.needsReset = true;
+  }
+
+  /** Adds matches found later by a worker search (seqs above every current match, ascending). */
+  addMatches(seqs: readonly number[]): void {
+    const last = this.matches.length > this.matchHead ? this.matches[this.matches.length - 1] : -1;
+    for (const seq of seqs) if (seq > last && this.buffer.has(seq)) this.matches.push(seq);
+  }
+
   get filter(): RecordFilter {
     return this.filterValue;
   }
@@ -298,8 +368,16 @@ export class TailSession {
 
   /** Buffered records that match the current filter, oldest first. */
   *matching(): Generator<[number, TailRecord]> {
-    const predicate = this.predicate;
-    for (const entry of this.buffer.range()) if (!predicate || predicate(entry[1])) yield entry;
+    if (!this.predicate) {
+      yield* this.buffer.range();
+      return;
+    }
+    this.trimMatches();
+    for (let i = this.matchHead; i < this.matches.length; i++) {
+      const seq = this.matches[i];
+      const r = this.buffer.get(seq);
+      if (r) yield [seq, r];
+    }
   }
 
   stats(): TailStats {

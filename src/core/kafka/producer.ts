@@ -91,13 +91,16 @@ export function checkProducerSettings(s: ProducerSettings): SettingsProblem[] {
   return problems;
 }
 
+/** Header values by name; a list keeps repeats of one name in order. (kafkajs 2.2.4 throws on a null value.) */
+export type OutgoingHeaders = Record<string, Buffer | string | (Buffer | string)[]>;
+
 /** One record ready to go: bytes, and the partition already chosen (see partitioner.ts). */
 export interface OutgoingRecord {
   topic: string;
   partition: number;
   key: Buffer | null;
   value: Buffer | null;
-  headers?: Record<string, Buffer | string>;
+  headers?: OutgoingHeaders;
   /** CreateTime in ms; now when absent. */
   timestamp?: number;
 }
@@ -253,7 +256,9 @@ export async function describeTopicForProduce(client: KafkaClient, topic: string
 export function recordSize(r: Pick<OutgoingRecord, 'key' | 'value' | 'headers'>): number {
   let size = 70 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
   if (!r.headers) return size;
-  for (const [k, v] of Object.entries(r.headers ?? {})) size += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : v.length) + 4;
+  for (const [k, v] of Object.entries(r.headers ?? {})) {
+    for (const one of Array.isArray(v) ? v : [v]) size += Buffer.byteLength(k) + (typeof one === 'string' ? Buffer.byteLength(one) : one.length) + 4;
+  }
   return size;
 }
 

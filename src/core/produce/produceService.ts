@@ -17,11 +17,13 @@ import {
   type DeliveryError,
   type DeliveryReport,
   type OutgoingRecord,
+  type OutgoingHeaders,
   type ProducerSettings,
   type ReplyRecord,
   type TopicInfo,
 } from '../kafka/producer';
 import type { RecordInput } from './recordFile';
+import type { LineHeader } from '../consume/jsonLines';
 import { compileTemplate, TemplateError, type CompiledTemplate } from './template';
 import { SerializationError, serializerFor, type KeyFormat, type Serializer, type ValueFormat } from './serializers';
 // Registers the 'avro', 'protobuf' and 'jsonschema' formats with the serializers.
@@ -132,7 +134,8 @@ export interface ProduceHooks {
 
 interface RecordSource {
   total: number;
-  at(i: number): { key: string | null; value: string | null; headers?: Record<string, string>; partition?: number; timestamp?: string };
+  /** A record file's timestamp is epoch ms; the form's is text (ISO-8601 or epoch ms). */
+  at(i: number): Omit<RecordInput, 'key' | 'timestamp'> & { key: string | null; timestamp?: string | number };
 }
 
 export interface PreparedProduce {
@@ -164,15 +167,8 @@ function templateSource(spec: ProduceSpec, compile: (s: string) => CompiledTempl
 function sourceOf(spec: ProduceSpec): RecordSource {
   if (spec.records) {
     const records = spec.records;
-    // A file record's own `timestamp` (the record-file format's, epoch ms or ISO-8601) wins over the form's.
-    const timestampOf = (i: number) => (records[i] as { timestamp?: string | number }).timestamp ?? spec.timestamp;
-    return {
-      total: records.length,
-      at: (i) => {
-        const t = timestampOf(i);
-        return { key: records[i].key ?? null, value: records[i].value, headers: records[i].headers, partition: records[i].partition, timestamp: t === undefined ? undefined : String(t) };
-      },
-    };
+    // A file record's own `timestamp` wins over the form's.
+    return { total: records.length, at: (i) => ({ ...records[i], key: records[i].key ?? null, timestamp: records[i].timestamp ?? spec.timestamp }) };
   }
   return templateSource(spec, (s) => {
     try {
@@ -182,6 +178,27 @@ function sourceOf(spec: ProduceSpec): RecordSource {
       throw e;
     }
   });
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * An ordered header list in kafkajs' shape (one key, its values in order). Repeats of a name stay
+ * in order; names interleaved with others (a, b, a) are grouped by first appearance (a, a, b):
+ * kafkajs writes headers name by name.
+ */
+function headerObject(list: readonly LineHeader[]): OutgoingHeaders {
+  const out: OutgoingHeaders = {};
+  for (const h of list) {
+    // kafkajs 2.2.4 cannot write a null header value (its size computation calls
+    // Buffer.byteLength(null) and throws), so a null header is sent as an empty value.
+    const value = h.value ?? EMPTY;
+    const prev = out[h.key];
+    if (prev === undefined) out[h.key] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[h.key] = [prev, value];
+  }
+  return out;
 }
 
 function partitionRangeText(topic: TopicInfo): string {
@@ -210,10 +227,13 @@ class RecordBuilder {
     let key: Buffer | null;
     let value: Buffer | null;
     try {
-      if (input.key === null) key = null;
+      // Record lines carry exact bytes: sent as they are, not through the serializer.
+      if (input.keyBytes !== undefined) key = input.keyBytes;
+      else if (input.key === null) key = null;
       else if (this.lastKey?.[0] === input.key) key = this.lastKey[1];
       else this.lastKey = [input.key, (key = this.keySer.serialize(input.key))];
-      if (input.value === null) value = null;
+      if (input.valueBytes !== undefined) value = input.valueBytes;
+      else if (input.value === null) value = null;
       else if (this.lastValue?.[0] === input.value) value = this.lastValue[1];
       else this.lastValue = [input.value, (value = this.valueSer.serialize(input.value))];
     } catch (e) {
@@ -235,11 +255,11 @@ class RecordBuilder {
           mayBeWritten: false,
         };
       }
-      const parsed = parseRecordTimestamp(input.timestamp);
+      const parsed = parseRecordTimestamp(String(input.timestamp));
       if (!parsed.ok) return { name: 'INVALID_TIMESTAMP', message: `Record ${seq}: ${parsed.message} Not sent.`, hint: 'Fix the timestamp.', mayBeWritten: false };
       timestamp = Number(parsed.epochMs);
     }
-    const record: OutgoingRecord = { topic: this.topic.name, partition, key, value, headers: input.headers, timestamp };
+    const record: OutgoingRecord = { topic: this.topic.name, partition, key, value, headers: input.headerList ? headerObject(input.headerList) : input.headers, timestamp };
     const size = recordSize(record);
     if (size > this.topic.maxMessageBytes) {
       return {

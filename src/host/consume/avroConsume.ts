@@ -8,6 +8,7 @@ import { AVRO_DESERIALIZER, avroDeserializer } from '../../core/consume/avroDese
 import type { Deserializer } from '../../core/consume/deserializers';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { loadAvroSchema, pickSchemaFile, type AvroValueChoice } from '../produce/avroValue';
+import { AUTO_DESERIALIZER, autoDeserializer } from './autoFormat';
 import type { ConsumeRequest } from './consumeViewer';
 
 /** The consume command's `avro` (value) and `keyAvro` arguments (also remembered per topic). */
@@ -24,6 +25,14 @@ export interface AvroConsumeChoice {
  */
 export async function withAvroDeserializers(manager: ConnectionManager, request: ConsumeRequest): Promise<ConsumeRequest> {
   let out = request;
+  if (request.keyFormat === AUTO_DESERIALIZER || request.valueFormat === AUTO_DESERIALIZER) {
+    // Auto-detect tries Avro on wire-format records only when the connection has a registry.
+    const registry = await manager.registry(request.connectionName);
+    const auto = () => autoDeserializer(registry ? avroDeserializer({ registry }) : undefined);
+    const description = registry ? 'auto (JSON, Avro by schema id, text, hex)' : 'auto (JSON, text, hex)';
+    if (request.keyFormat === AUTO_DESERIALIZER) out = { ...out, keyDeserializer: auto(), keyDescription: description };
+    if (request.valueFormat === AUTO_DESERIALIZER) out = { ...out, valueDeserializer: auto(), valueDescription: description };
+  }
   if (request.keyFormat === AVRO_DESERIALIZER) {
     const avro = await avroConsumeDeserializer(manager, request.connectionName, request.keyAvro ?? {});
     out = { ...out, keyDeserializer: avro.deserializer, keyDescription: avro.description };

@@ -1,18 +1,25 @@
 import * as vscode from 'vscode';
 import { AVRO_DESERIALIZER, avroDeserializer } from '../../core/consume/avroDeserializer';
 import { deserializers, registerDeserializer, type DeserializerName } from '../../core/consume/deserializers';
-import type { CommitMode, Isolation, TailGroup } from '../../core/kafka/consumer';
+import type { CommitMode, Isolation } from '../../core/kafka/consumer';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { topicNames, topicPartitions, type StartPosition } from '../../core/kafka/offsets';
+import type { SourceValues, StartKind } from '../../../webview/src/consume/protocol';
 import { registerCommand } from '../commands';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { topicTargetOf, type TopicTarget } from '../explorer/targets';
+import { AUTO_DESERIALIZER, autoDeserializer } from './autoFormat';
 import { chooseAvroSchemas, withAvroDeserializers, type AvroConsumeChoice } from './avroConsume';
-import { consumeSettings } from './consumeSettings';
 import { registerSchemaFormatDeserializers, withSchemaFormatDeserializers, type SchemaFormatConsumeOptions } from './schemaFormatsConsume';
+import { Cancelled, QuickFlow, runSteps, type FlowItem } from './consumeFlow';
+import { consumeSettings } from './consumeSettings';
+import { registerRecordDocuments } from './recordDocuments';
+import { parseOffsets, parseTime, requestFromSource, resolveNewest } from './consumeSource';
 import { openConsumeViewer, type ConsumeRequest, type ConsumeViewerHandle } from './consumeViewer';
 
 export const CONSUME_COMMAND = 'kafkaWorkbench.consumeFromOffset';
+/** One click on a topic (or partition): its newest records, then live, formats detected. */
+export const VIEW_TOPIC_COMMAND = 'kafkaWorkbench.viewTopic';
 
 /**
  * The full set of choices, as tests and other views pass them: no quick picks are shown.
@@ -21,10 +28,12 @@ export const CONSUME_COMMAND = 'kafkaWorkbench.consumeFromOffset';
 export interface ConsumeCommandOptions extends SchemaFormatConsumeOptions {
   connectionName: string;
   topic: string;
-  start: StartPosition;
+  /** `newest`: the last `count` records of each partition (the setting when absent), then live. */
+  start: StartPosition | { kind: 'newest'; count?: number };
   partitions?: number[];
   group?: { groupId: string; commit: CommitMode; autoCommitIntervalMs?: number };
   isolation?: Isolation;
+  /** Default 'string'; 'auto' detects JSON, Avro (by the registry's magic byte), text or hex per record. */
   keyFormat?: DeserializerName;
   valueFormat?: DeserializerName;
   /** With valueFormat 'avro': the writer schema of raw Avro and an optional reader schema (.avsc files). */
@@ -34,22 +43,10 @@ export interface ConsumeCommandOptions extends SchemaFormatConsumeOptions {
   capacity?: number;
 }
 
-/** Small UI state remembered per topic (never records). */
-interface Remembered {
-  start: StartPosition['kind'];
-  group?: { groupId: string; commit: CommitMode };
-  isolation: Isolation;
-  keyFormat: DeserializerName;
-  valueFormat: DeserializerName;
+/** Small UI state remembered per topic (never records): the last choices of the flow. */
+interface Remembered extends SourceValues {
   avro?: AvroConsumeChoice;
   keyAvro?: AvroConsumeChoice;
-}
-
-class Cancelled extends Error {}
-
-function picked<T>(value: T | undefined): T {
-  if (value === undefined) throw new Cancelled();
-  return value;
 }
 
 function isOptions(arg: unknown): arg is ConsumeCommandOptions {
@@ -65,13 +62,10 @@ async function connectedClient(manager: ConnectionManager, name: string) {
   return client;
 }
 
-interface Item<T> extends vscode.QuickPickItem {
-  value: T;
-}
-
-async function pick<T>(title: string, items: Item<T>[], placeHolder?: string): Promise<T> {
-  const choice = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
-  return picked(choice).value;
+async function pickOne<T>(title: string, items: FlowItem<T>[]): Promise<T> {
+  const choice = await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true });
+  if (!choice) throw new Cancelled();
+  return choice.value;
 }
 
 async function chooseTarget(manager: ConnectionManager): Promise<TopicTarget> {
@@ -80,194 +74,194 @@ async function chooseTarget(manager: ConnectionManager): Promise<TopicTarget> {
   const connectionName =
     profiles.length === 1
       ? profiles[0].name
-      : await pick(
+      : await pickOne(
           'Consume from Offset: connection',
           profiles.map((p) => ({ label: p.name, description: p.bootstrapServers.join(', '), value: p.name })),
         );
   const client = await connectedClient(manager, connectionName);
   const topics = await topicNames(client);
   if (topics.length === 0) throw new KafkaWorkbenchError(`"${connectionName}" has no topics yet.`, 'invalid-input');
-  const topic = await pick('Consume from Offset: topic', topics.map((t) => ({ label: t, value: t })));
+  const topic = await pickOne('Consume from Offset: topic', topics.map((t) => ({ label: t, value: t })));
   return { connectionName, topic };
 }
 
-function parseOffsets(text: string, partitions: number[]): string | Record<number, string> {
-  const t = text.trim();
-  if (/^-?\d+$/.test(t)) return t;
-  const out: Record<number, string> = {};
-  for (const part of t.split(/[\s,]+/).filter(Boolean)) {
-    const m = /^(\d+):(-?\d+)$/.exec(part);
-    if (!m) throw new Error(`"${part}" is not partition:offset.`);
-    out[Number(m[1])] = m[2];
-  }
-  for (const p of partitions) if (out[p] === undefined) throw new Error(`No offset for partition ${p}.`);
-  return out;
+const COMMIT_LABELS: Record<CommitMode, string> = { manual: 'Manual commit', automatic: 'Automatic commit', afterDisplay: 'Commit after display' };
+
+function describeSource(s: SourceValues): string {
+  const start = s.start === 'newest' ? `newest ${s.startValue}` : s.startValue ? `${s.start} ${s.startValue}` : s.start;
+  const group = s.group ? `${s.group} (${COMMIT_LABELS[s.commit].toLowerCase()})` : 'no group';
+  return `${start} · ${s.partitions || 'all partitions'} · ${group} · ${s.isolation} · key ${s.keyFormat}, value ${s.valueFormat}`;
 }
 
-async function chooseStart(kind: StartPosition['kind'] | 'ask', partitions: number[], target: TopicTarget): Promise<StartPosition> {
-  const k =
-    kind !== 'ask'
-      ? kind
-      : await pick<StartPosition['kind']>('Consume from Offset: start at', [
+function baseRequest(target: TopicTarget): ConsumeRequest {
+  return {
+    connectionName: target.connectionName,
+    topic: target.topic,
+    start: { kind: 'latest' },
+    isolation: 'read_committed',
+    keyFormat: AUTO_DESERIALIZER,
+    valueFormat: AUTO_DESERIALIZER,
+    capacity: consumeSettings.maxRecords(),
+  };
+}
+
+export function registerConsumeCommands(context: vscode.ExtensionContext, manager: ConnectionManager): vscode.Disposable[] {
+  // Listed among the choices; each viewer gets its own instance bound to its registry and schemas.
+  registerDeserializer(autoDeserializer());
+  registerDeserializer(avroDeserializer());
+  registerSchemaFormatDeserializers();
+  const memoryKey = (t: TopicTarget) => `consume:${t.connectionName}:${t.topic}`;
+  const formatItems = () =>
+    deserializers().map((d) => ({
+      label: d.label,
+      value: d.name,
+      description:
+        d.name === AUTO_DESERIALIZER
+          ? 'JSON, Avro by the registry’s schema id, UTF-8 text, else hex: per record'
+          : d.name === AVRO_DESERIALIZER
+            ? 'Schema Registry (wire format) or a workspace .avsc, optional reader schema'
+            : undefined,
+    }));
+
+  /** The single multi-step flow of "Consume from Offset…": start, partitions, group, isolation, formats. */
+  async function interactive(target: TopicTarget): Promise<ConsumeRequest> {
+    const client = await connectedClient(manager, target.connectionName);
+    const all = await topicPartitions(client, target.topic);
+    const remembered = context.globalState.get<Remembered>(memoryKey(target));
+    const hasRegistry = manager.profiles().some((p) => p.name === target.connectionName && p.schemaRegistry !== undefined);
+    const askPartitions = target.partition === undefined && all.length > 1;
+    const flow = new QuickFlow(`Consume ${target.topic}`, askPartitions ? 5 : 4);
+    const newestN = consumeSettings.newestPerPartition();
+    const s: Remembered = {
+      start: 'newest',
+      startValue: String(newestN),
+      partitions: target.partition !== undefined ? String(target.partition) : '',
+      group: '',
+      commit: 'manual',
+      isolation: 'read_committed',
+      keyFormat: AUTO_DESERIALIZER,
+      valueFormat: AUTO_DESERIALIZER,
+    };
+    let asLastTime = false;
+    let step = 0;
+    const suggested = `kafka-workbench-${target.topic}`;
+    await runSteps([
+      async () => {
+        step = 1;
+        const items: FlowItem<StartKind | 'last'>[] = [
+          ...(remembered ? [{ label: 'Start as last time', description: describeSource(remembered), value: 'last' as const }] : []),
+          { label: `Newest ${newestN} per partition`, description: 'then live', value: 'newest' },
           { label: 'Earliest', description: 'the oldest record still kept', value: 'earliest' },
           { label: 'Latest', description: 'only records produced from now on', value: 'latest' },
           { label: 'Specific offset…', description: 'checked against each partition’s earliest and latest offsets', value: 'offset' },
           { label: 'Timestamp…', description: 'the first record at or after a time', value: 'timestamp' },
           { label: "Group's committed offset", description: 'where a consumer group left off', value: 'committed' },
+        ];
+        const kind = await flow.pick(step, 'Start at', items, remembered ? 'last' : 'newest');
+        asLastTime = kind === 'last';
+        if (kind === 'last') return;
+        s.start = kind;
+        s.startValue = kind === 'newest' ? String(newestN) : '';
+        if (kind === 'offset') {
+          s.startValue = await flow.input(step, 'One offset for every partition, or partition:offset pairs, e.g. 0:120, 1:87', '', (v) => {
+            try {
+              parseOffsets(v, []);
+              return v.trim() ? undefined : 'Enter an offset.';
+            } catch (e) {
+              return (e as Error).message;
+            }
+          });
+        } else if (kind === 'timestamp') {
+          s.startValue = await flow.input(step, 'A date and time (e.g. 2024-05-01T12:00:00Z) or milliseconds since 1970', new Date(Date.now() - 3_600_000).toISOString(), (v) =>
+            parseTime(v) === undefined ? 'Not a date and time: use e.g. 2024-05-01T12:00:00Z.' : undefined,
+          );
+        }
+      },
+      async () => {
+        if (asLastTime || !askPartitions) return false;
+        step = 2;
+        const chosen = await flow.pickMany(step, 'Keep "All partitions", or choose some', [
+          { label: 'All partitions', value: -1, picked: true },
+          ...all.map((p) => ({ label: `Partition ${p}`, value: p, picked: false })),
         ]);
-  if (k === 'offset') {
-    const text = picked(
-      await vscode.window.showInputBox({
-        title: `Start offset for ${target.topic}`,
-        prompt: partitions.length === 1 ? `Offset in partition ${partitions[0]}` : 'One offset for every partition, or partition:offset pairs, e.g. 0:120, 1:87',
-        ignoreFocusOut: true,
-        validateInput: (v) => {
-          try {
-            parseOffsets(v, partitions);
-            return /(^|:)-/.test(v.trim()) ? 'Offsets cannot be negative.' : undefined;
-          } catch (e) {
-            return (e as Error).message;
-          }
-        },
-      }),
-    );
-    return { kind: 'offset', offset: parseOffsets(text, partitions) };
-  }
-  if (k === 'timestamp') {
-    const text = picked(
-      await vscode.window.showInputBox({
-        title: `Start time for ${target.topic}`,
-        prompt: 'A date and time (e.g. 2024-05-01T12:00:00Z) or milliseconds since 1970',
-        value: new Date(Date.now() - 3_600_000).toISOString(),
-        ignoreFocusOut: true,
-        validateInput: (v) => (Number.isFinite(/^\d+$/.test(v.trim()) ? Number(v) : Date.parse(v)) ? undefined : 'Not a date and time.'),
-      }),
-    );
-    return { kind: 'timestamp', timestamp: /^\d+$/.test(text.trim()) ? Number(text) : Date.parse(text) };
-  }
-  return { kind: k };
-}
-
-async function choosePartitions(all: number[], target: TopicTarget): Promise<number[] | undefined> {
-  if (target.partition !== undefined) return [target.partition];
-  if (all.length === 1) return undefined;
-  const items = [
-    { label: 'All partitions', value: -1, picked: true },
-    ...all.map((p) => ({ label: `Partition ${p}`, value: p, picked: false })),
-  ];
-  const chosen = picked(
-    await vscode.window.showQuickPick(items, {
-      title: 'Consume from Offset: partitions',
-      canPickMany: true,
-      placeHolder: 'Keep "All partitions", or choose some',
-      ignoreFocusOut: true,
-    }),
-  );
-  if (chosen.length === 0 || chosen.some((c) => c.value === -1)) return undefined;
-  return chosen.map((c) => c.value);
-}
-
-async function chooseGroup(target: TopicTarget, needsGroup: boolean): Promise<TailGroup | undefined> {
-  const suggested = `kafka-workbench-${target.topic}`;
-  const choice = await pick<string | null | 'other'>('Consume from Offset: consumer group', [
-    ...(needsGroup ? [] : [{ label: 'No group', description: 'partitions read directly; nothing committed', value: null }]),
-    { label: suggested, description: 'suggested group', value: suggested },
-    { label: 'Other group…', value: 'other' },
-  ]);
-  if (choice === null) return undefined;
-  const groupId =
-    choice === 'other'
-      ? picked(
-          await vscode.window.showInputBox({
-            title: 'Consumer group id',
-            ignoreFocusOut: true,
-            validateInput: (v) => (v.trim() ? undefined : 'Enter a group id.'),
-          }),
-        ).trim()
-      : choice;
-  const commit = await pick<CommitMode>(`Commit mode for ${groupId}`, [
-    { label: 'Manual', description: 'a Commit button commits the last record shown, or a selected record', value: 'manual' },
-    { label: 'Automatic', description: `every ${consumeSettings.autoCommitIntervalMs() / 1000} s`, value: 'automatic' },
-    { label: 'After display', description: 'commits what the viewer has drawn', value: 'afterDisplay' },
-  ]);
-  return { groupId, commit, autoCommitIntervalMs: consumeSettings.autoCommitIntervalMs() };
-}
-
-async function chooseFormat(which: 'key' | 'value'): Promise<DeserializerName> {
-  return pick(
-    `Consume from Offset: ${which} deserializer`,
-    deserializers().map((d) => ({ label: d.label, value: d.name, description: d.name === AVRO_DESERIALIZER ? 'Schema Registry (wire format) or a workspace .avsc, optional reader schema' : undefined })),
-  );
-}
-
-function describeRemembered(r: Remembered): string {
-  return `${r.start}, ${r.group ? `group ${r.group.groupId} (${r.group.commit})` : 'no group'}, ${r.isolation}, key ${r.keyFormat}, value ${r.valueFormat}`;
-}
-
-export function registerConsumeCommands(context: vscode.ExtensionContext, manager: ConnectionManager): vscode.Disposable[] {
-  // Listed among the choices; each viewer gets its own instance bound to its registry and schemas.
-  registerDeserializer(avroDeserializer());
-  registerSchemaFormatDeserializers();
-  const memoryKey = (t: TopicTarget) => `consume:${t.connectionName}:${t.topic}`;
-
-  async function interactive(target: TopicTarget): Promise<ConsumeRequest> {
-    const client = await connectedClient(manager, target.connectionName);
-    const all = await topicPartitions(client, target.topic);
-    const remembered = context.globalState.get<Remembered>(memoryKey(target));
-    if (remembered && remembered.start !== 'offset' && remembered.start !== 'timestamp') {
-      const again = await pick<boolean>(`Consume ${target.topic}`, [
-        { label: 'Start as last time', description: describeRemembered(remembered), value: true },
-        { label: 'Choose…', value: false },
-      ]);
-      if (again) {
-        return {
-          connectionName: target.connectionName,
-          topic: target.topic,
-          partitions: target.partition !== undefined ? [target.partition] : undefined,
-          start: { kind: remembered.start } as StartPosition,
-          group: remembered.group ? { ...remembered.group, autoCommitIntervalMs: consumeSettings.autoCommitIntervalMs() } : undefined,
-          isolation: remembered.isolation,
-          keyFormat: remembered.keyFormat,
-          valueFormat: remembered.valueFormat,
-          avro: remembered.avro,
-          keyAvro: remembered.keyAvro,
-          capacity: consumeSettings.maxRecords(),
-        };
-      }
-    }
-    const partitions = await choosePartitions(all, target);
-    const start = await chooseStart('ask', partitions ?? all, target);
-    const group = await chooseGroup(target, start.kind === 'committed');
-    const isolation = await pick<Isolation>('Consume from Offset: isolation', [
-      { label: 'read_committed', description: 'hide records of aborted transactions', value: 'read_committed' },
-      { label: 'read_uncommitted', description: 'show every record, aborted transactions too', value: 'read_uncommitted' },
+        s.partitions = chosen.length === 0 || chosen.includes(-1) ? '' : chosen.join(', ');
+      },
+      async () => {
+        if (asLastTime) return false;
+        step = askPartitions ? 3 : 2;
+        const modes: CommitMode[] = ['manual', 'automatic', 'afterDisplay'];
+        const choice = await flow.pick<string>(step, 'Consumer group and commit mode', [
+          ...(s.start === 'committed' ? [] : [{ label: 'No group', description: 'partitions read directly; nothing committed', value: '' }]),
+          ...modes.map((m) => ({ label: `${COMMIT_LABELS[m]} in ${suggested}`, description: m === 'automatic' ? `every ${consumeSettings.autoCommitIntervalMs() / 1000} s` : undefined, value: `${m}:${suggested}` })),
+          { label: 'Other group…', value: 'other' },
+        ]);
+        if (choice === 'other') {
+          s.group = (await flow.input(step, 'Consumer group id', '', (v) => (v.trim() ? undefined : 'Enter a group id.'))).trim();
+          s.commit = await flow.pick<CommitMode>(step, `Commit mode for ${s.group}`, modes.map((m) => ({ label: COMMIT_LABELS[m], value: m })));
+        } else if (choice) {
+          const at = choice.indexOf(':');
+          s.commit = choice.slice(0, at) as CommitMode;
+          s.group = choice.slice(at + 1);
+        } else s.group = '';
+      },
+      async () => {
+        if (asLastTime) return false;
+        step = askPartitions ? 4 : 3;
+        s.isolation = await flow.pick<Isolation>(step, 'Isolation', [
+          { label: 'read_committed', description: 'hide records of aborted transactions', value: 'read_committed' },
+          { label: 'read_uncommitted', description: 'show every record, aborted transactions too', value: 'read_uncommitted' },
+        ]);
+      },
+      async () => {
+        if (asLastTime) return false;
+        step = askPartitions ? 5 : 4;
+        const both = await flow.pick<string>(step, 'Value format (the key is read the same way unless you choose separately)', [
+          ...formatItems(),
+          { label: 'Key and value separately…', value: 'separately' },
+        ]);
+        if (both === 'separately') {
+          s.keyFormat = await flow.pick(step, 'Key format', formatItems());
+          s.valueFormat = await flow.pick(step, 'Value format', formatItems());
+        } else {
+          s.valueFormat = both;
+          // Avro keys are rare: an Avro value keeps the key auto-detected (Avro keys are still found by schema id).
+          s.keyFormat = both === AVRO_DESERIALIZER ? AUTO_DESERIALIZER : both;
+        }
+      },
     ]);
-    const keyFormat = await chooseFormat('key');
-    const valueFormat = await chooseFormat('value');
-    const hasRegistry = manager.profiles().some((p) => p.name === target.connectionName && p.schemaRegistry !== undefined);
-    const keyAvro = keyFormat === AVRO_DESERIALIZER ? picked(await chooseAvroSchemas(hasRegistry, 'key')) : undefined;
-    const avro = valueFormat === AVRO_DESERIALIZER ? picked(await chooseAvroSchemas(hasRegistry, 'value')) : undefined;
-    await context.globalState.update(memoryKey(target), {
-      start: start.kind,
-      group: group ? { groupId: group.groupId, commit: group.commit } : undefined,
-      isolation,
-      keyFormat,
-      valueFormat,
-      avro,
-      keyAvro,
-    } satisfies Remembered);
-    return { connectionName: target.connectionName, topic: target.topic, partitions, start, group, isolation, keyFormat, valueFormat, avro, keyAvro, capacity: consumeSettings.maxRecords() };
+    const chosen: Remembered = asLastTime && remembered ? { ...remembered, partitions: target.partition !== undefined ? String(target.partition) : remembered.partitions } : s;
+    if (!asLastTime) {
+      if (s.keyFormat === AVRO_DESERIALIZER) s.keyAvro = (await chooseAvroSchemas(hasRegistry, 'key')) ?? cancel();
+      if (s.valueFormat === AVRO_DESERIALIZER) s.avro = (await chooseAvroSchemas(hasRegistry, 'value')) ?? cancel();
+      await context.globalState.update(memoryKey(target), s);
+    }
+    const request = requestFromSource(chosen, baseRequest(target), all, consumeSettings.autoCommitIntervalMs());
+    return { ...request, avro: chosen.avro, keyAvro: chosen.keyAvro };
+  }
+
+  /** Opens a viewer; `schemas` are a script's Protobuf / JSON Schema choices (the registry is used otherwise). */
+  async function open(request: ConsumeRequest, schemas?: SchemaFormatConsumeOptions): Promise<ConsumeViewerHandle> {
+    const client = await connectedClient(manager, request.connectionName);
+    const partitions = await topicPartitions(client, request.topic);
+    return openConsumeViewer(context.extensionUri, client, request, {
+      partitions,
+      prepare: async (r) =>
+        resolveNewest(client, await withSchemaFormatDeserializers(manager, await withAvroDeserializers(manager, r), schemas)),
+    });
   }
 
   return [
+    ...registerRecordDocuments(),
     registerCommand(CONSUME_COMMAND, 'Consume from Offset', async (arg?: unknown): Promise<ConsumeViewerHandle | undefined> => {
       let request: ConsumeRequest;
       try {
         if (isOptions(arg)) {
+          const start = arg.start;
           request = {
             connectionName: arg.connectionName,
             topic: arg.topic,
-            start: arg.start,
+            start: start.kind === 'newest' ? { kind: 'latest' } : start,
+            newest: start.kind === 'newest' ? (start.count ?? consumeSettings.newestPerPartition()) : undefined,
             partitions: arg.partitions,
             group: arg.group,
             isolation: arg.isolation ?? 'read_committed',
@@ -279,18 +273,18 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
           };
         } else {
           const target = topicTargetOf(arg) ?? (await chooseTarget(manager));
-          const offset = (arg as { offset?: unknown } | undefined)?.offset;
-          if (target.partition !== undefined && (typeof offset === 'string' || typeof offset === 'number')) {
+          const a = (arg ?? {}) as { offset?: unknown; keyFormat?: unknown; valueFormat?: unknown; isolation?: unknown; avro?: AvroConsumeChoice; keyAvro?: AvroConsumeChoice };
+          if (target.partition !== undefined && (typeof a.offset === 'string' || typeof a.offset === 'number')) {
             // "Open in viewer" from a delivery report: straight to that record, nothing asked.
             request = {
-              connectionName: target.connectionName,
-              topic: target.topic,
+              ...baseRequest(target),
               partitions: [target.partition],
-              start: { kind: 'offset', offset: String(offset) },
-              isolation: 'read_uncommitted',
-              keyFormat: 'string',
-              valueFormat: 'string',
-              capacity: consumeSettings.maxRecords(),
+              start: { kind: 'offset', offset: String(a.offset) },
+              isolation: a.isolation === 'read_committed' ? 'read_committed' : 'read_uncommitted',
+              keyFormat: typeof a.keyFormat === 'string' ? a.keyFormat : AUTO_DESERIALIZER,
+              valueFormat: typeof a.valueFormat === 'string' ? a.valueFormat : AUTO_DESERIALIZER,
+              avro: a.avro,
+              keyAvro: a.keyAvro,
             };
           } else {
             request = await interactive(target);
@@ -300,10 +294,25 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
         if (e instanceof Cancelled) return undefined;
         throw e;
       }
-      request = await withAvroDeserializers(manager, request);
-      request = await withSchemaFormatDeserializers(manager, request, isOptions(arg) ? arg : undefined);
-      const client = await connectedClient(manager, request.connectionName);
-      return openConsumeViewer(context.extensionUri, client, request);
+      return open(request, isOptions(arg) ? arg : undefined);
+    }),
+    registerCommand(VIEW_TOPIC_COMMAND, 'View Records', async (arg?: unknown): Promise<ConsumeViewerHandle | undefined> => {
+      let target: TopicTarget;
+      try {
+        target = topicTargetOf(arg) ?? (await chooseTarget(manager));
+      } catch (e) {
+        if (e instanceof Cancelled) return undefined;
+        throw e;
+      }
+      return open({
+        ...baseRequest(target),
+        partitions: target.partition !== undefined ? [target.partition] : undefined,
+        newest: consumeSettings.newestPerPartition(),
+      });
     }),
   ];
+}
+
+function cancel(): never {
+  throw new Cancelled();
 }

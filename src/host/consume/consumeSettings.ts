@@ -1,9 +1,17 @@
 import * as vscode from 'vscode';
 import { settings } from '../settings';
 
+const config = () => vscode.workspace.getConfiguration(settings.section);
+
 /** The consume viewer's settings; defaults live in package.json. */
 export const consumeSettings = {
-  maxRecords: (): number => Math.max(100, vscode.workspace.getConfiguration(settings.section).get<number>('consume.maxRecords') ?? 100_000),
-  autoCommitIntervalMs: (): number =>
-    Math.max(0.1, vscode.workspace.getConfiguration(settings.section).get<number>('consume.autoCommitIntervalSeconds') ?? 5) * 1000,
+  maxRecords: (): number => Math.max(100, config().get<number>('consume.maxRecords') ?? 100_000),
+  autoCommitIntervalMs: (): number => Math.max(0.1, config().get<number>('consume.autoCommitIntervalSeconds') ?? 5) * 1000,
+  /** Records per partition a one-click viewer starts with before going live. */
+  newestPerPartition: (): number => Math.max(1, Math.floor(config().get<number>('consume.newestPerPartition') ?? 100)),
+  timeZone: (): 'local' | 'utc' => (config().get<string>('consume.timeZone') === 'utc' ? 'utc' : 'local'),
+  detailsPosition: (): 'right' | 'below' | 'auto' => {
+    const v = config().get<string>('consume.detailsPosition');
+    return v === 'right' || v === 'below' ? v : 'auto';
+  },
 };

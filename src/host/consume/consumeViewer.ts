@@ -2,13 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { RecordFilter } from '../../core/consume/filter';
-import { toJsonLines } from '../../core/consume/jsonLines';
-import { decodedOf, type TailRecord } from '../../core/consume/tailRecord';
+import { exportRecords, RecordSelection } from '../../core/consume/export';
+import { decode, deserializer } from '../../core/consume/deserializers';
+import { fetchRecord } from '../../core/kafka/recordFetch';
+import { decodedOf, rowOf, type TailRecord } from '../../core/consume/tailRecord';
 import { TailSession, type TailSessionOptions, type TailStats, type ViewUpdate } from '../../core/consume/tailSession';
 import type { PartitionProgress, TailState } from '../../core/kafka/consumer';
 import type { KafkaClient } from '../../core/kafka/client';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
-import type { FilterValues, RecordDetails, ViewerInit, ViewerMessage, ViewerRequest } from '../../../webview/src/consume/protocol';
+import { BufferSearcher, type BufferSearchResult } from '../../core/consume/search/bufferSearch';
+import { compileQuery } from '../../core/consume/search/match';
+import { hasRegex, parseQuery } from '../../core/consume/search/query';
+import type { FilterValues, RecordDetails, SortColumn, SourceValues, ViewerInit, ViewerMessage, ViewerRequest } from '../../../webview/src/consume/protocol';
+import { deserializers } from '../../core/consume/deserializers';
+import { consumeSettings } from './consumeSettings';
+import { requestFromSource, sourceOf } from './consumeSource';
+import { openRecordDocument } from './recordDocuments';
+import { searchTopicInteractive } from './topicSearchUi';
+import { prettyJson } from '../../../webview/src/consume/prettyJson';
 import { showError } from '../commands';
 import type { ProducePrefill } from '../produce/produceForm';
 import { produceChoiceFor, type AvroConsumeChoice } from './avroConsume';
@@ -24,6 +35,15 @@ export interface ConsumeRequest extends TailSessionOptions {
   /** How the key and value deserializers are described in the viewer when their names alone do not say it. */
   keyDescription?: string;
   valueDescription?: string;
+  /** Started at the newest N records of each partition (`start` then holds the offsets that meant). */
+  newest?: number;
+}
+
+/** What a viewer needs from the command layer to (re)start a tail: deserializers bound, "newest" resolved. */
+export interface ViewerDeps {
+  prepare(request: ConsumeRequest): Promise<ConsumeRequest>;
+  /** The topic's partitions (for the source bar and offset lists). */
+  partitions: number[];
 }
 
 /**
@@ -34,9 +54,15 @@ export interface ConsumeViewerHandle {
   readonly id: string;
   readonly connectionName: string;
   readonly topic: string;
-  /** The consumer group: the chosen one, or the throwaway id of a "no group" viewer. */
+  /** The consumer group: the chosen one, or the throwaway id of a "no group" viewer (changes on restart). */
   readonly groupId: string;
   readonly throwaway: boolean;
+  /** The tab's title: "Consume: topic", numbered from the second viewer of one topic on. */
+  readonly title: string;
+  /** The choices the tail runs with now, as the viewer's source bar shows them. */
+  source(): SourceValues;
+  /** Restarts the tail in place with changed choices (what the source bar does). */
+  restart(source: Partial<SourceValues>): Promise<void>;
   stats(): TailStats;
   /** Partitions the group gave this viewer (all chosen ones without a group). */
   assignedPartitions(): number[];
@@ -50,6 +76,8 @@ export interface ConsumeViewerHandle {
   pause(): void;
   resume(): void;
   setFilter(filter: RecordFilter): void;
+  /** Runs a search (the search language) over the buffer in the worker, as the search box does. */
+  search(query: string, budgetMs?: number): Promise<BufferSearchResult | undefined>;
   exportJsonLines(path: string): Promise<number>;
   /** Closes the panel: stops the consumer and leaves the group. */
   close(): Promise<void>;
@@ -63,33 +91,33 @@ export function openViewers(): ConsumeViewerHandle[] {
   return [...viewers.values()].map((v) => v.handle);
 }
 
-function filterOf(values: FilterValues): RecordFilter {
-  const time = (text: string, what: string): number | undefined => {
-    if (!text.trim()) return undefined;
-    const t = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Date.parse(text.trim());
-    if (!Number.isFinite(t)) throw new Error(`"${text}" is not a date and time (${what}): use e.g. 2024-05-01T12:00:00Z or milliseconds.`);
-    return t;
-  };
-  const partitions = values.partitions
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((p) => {
-      if (!/^\d+$/.test(p)) throw new Error(`"${p}" is not a partition number.`);
-      return Number(p);
-    });
-  return {
-    partitions,
-    key: values.key || undefined,
-    text: values.text || undefined,
-    regex: values.regex,
-    fromTime: time(values.from, 'from'),
-    toTime: time(values.to, 'to'),
-  };
+/** A search-language string for a term typed in a field: quoted unless it is one plain word. */
+function quoted(text: string): string {
+  return `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * The search box and the filter bar as one query in the search language (src/core/consume/search):
+ * the box is the query itself (or a regular expression with the toggle), the bar's fields become
+ * partition:, key:, and timestamp terms ANDed to it.
+ */
+export function queryOf(f: FilterValues): string {
+  const terms: string[] = [];
+  const text = f.text.trim();
+  if (text) terms.push(f.regex ? `/${text.replace(/\//g, '\\/')}/` : `(${text})`);
+  const partitions = f.partitions.split(/[\s,]+/).filter(Boolean);
+  if (partitions.length) terms.push(`partition:${partitions.join(',')}`);
+  if (f.key.trim()) terms.push(`key:${quoted(f.key.trim())}`);
+  if (f.from.trim()) terms.push(`timestamp>=${f.from.trim()}`);
+  if (f.to.trim()) terms.push(`timestamp<=${f.to.trim()}`);
+  return terms.join(' AND ');
 }
 
 function describeRequest(r: ConsumeRequest): string {
   const start =
-    r.start.kind === 'offset'
+    r.newest !== undefined
+      ? `the newest ${r.newest} per partition`
+      : r.start.kind === 'offset'
       ? `offset ${typeof r.start.offset === 'string' ? r.start.offset : Object.entries(r.start.offset).map(([p, o]) => `${p}:${o}`).join(', ')}`
       : r.start.kind === 'timestamp'
         ? `time ${new Date(r.start.timestamp).toISOString()}`
@@ -101,10 +129,43 @@ function describeRequest(r: ConsumeRequest): string {
   return `from ${start} · ${parts} · ${group} · ${r.isolation} · key ${r.keyDescription ?? r.keyFormat}, value ${r.valueDescription ?? r.valueFormat}`;
 }
 
+/** The tab title for a new viewer: the second viewer of one topic is told apart by a number. */
+function titleFor(topic: string, connectionName: string): string {
+  const taken = new Set([...viewers.values()].filter((v) => v.request.topic === topic).map((v) => v.title));
+  const others = [...viewers.values()].some((v) => v.request.topic === topic && v.request.connectionName !== connectionName);
+  const base = others ? `Consume: ${topic} (${connectionName})` : `Consume: ${topic}`;
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base} (${n})`)) return `${base} (${n})`;
+}
+
+type SortSpec = { column: SortColumn; descending: boolean };
+
+function compareBy(column: SortColumn): (a: TailRecord, b: TailRecord) => number {
+  const text = (x: string | null, y: string | null) => (x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1);
+  switch (column) {
+    case 'partition':
+      return (a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset);
+    case 'offset':
+      return (a, b) => Number(a.offset) - Number(b.offset) || a.partition - b.partition;
+    case 'timestamp':
+      return (a, b) => a.timestamp - b.timestamp;
+    case 'key':
+      return (a, b) => text(a.key, b.key);
+    case 'value':
+      return (a, b) => text(a.value, b.value);
+    case 'headers':
+      return (a, b) => a.headers.length - b.headers.length;
+    case 'size':
+      return (a, b) => a.valueBytes - b.valueBytes;
+  }
+}
+
 class ConsumeViewer {
   readonly id = randomUUID();
   private panel!: vscode.WebviewPanel;
   private session!: TailSession;
+  /** Bumped on every (re)start: updates from a replaced session are ignored. */
+  private generation = 0;
   private ready = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private progressBusy = false;
@@ -114,24 +175,49 @@ class ConsumeViewer {
   private displayedScanned = 0;
   private lastDisplayedCommit = '';
   private readonly displayedUpTo = new Map<number, string>();
+  /** While sorted: the matching seqs in sort order (a snapshot), and the rows the table shows. */
+  private sort: SortSpec | undefined;
+  private sorted: number[] = [];
+  private sortWindow = { from: 0, size: 100 };
   private resolveClosed!: () => void;
   readonly closedPromise = new Promise<void>((r) => (this.resolveClosed = r));
   private disposed = false;
+  private restarting: Promise<void> | undefined;
+  /** The search box's worker (created on the first search) and the search running in it. */
+  private searcher: BufferSearcher | undefined;
+  private searching: Promise<unknown> | undefined;
+  private searchAbort: AbortController | undefined;
+  private searchBusy = false;
+  /** A regex search: new records are searched in the worker too, from this seq on. */
+  private regexSearch: { query: string; from: number } | undefined;
+  readonly title: string;
   handle!: ConsumeViewerHandle;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly client: KafkaClient,
-    readonly request: ConsumeRequest,
-  ) {}
+    public request: ConsumeRequest,
+    private readonly deps: ViewerDeps,
+  ) {
+    this.title = titleFor(request.topic, request.connectionName);
+  }
 
   private makeHandle(): ConsumeViewerHandle {
+    // Getters: the session (and so the group) is replaced when the tail restarts.
+    const self = this; // eslint-disable-line @typescript-eslint/no-this-alias
     return {
       id: this.id,
       connectionName: this.request.connectionName,
       topic: this.request.topic,
-      groupId: this.session.groupId,
-      throwaway: this.session.topicTail.throwaway,
+      get groupId() {
+        return self.session.groupId;
+      },
+      get throwaway() {
+        return self.session.topicTail.throwaway;
+      },
+      title: this.title,
+      source: () => sourceOf(this.request),
+      restart: (source) => this.restart({ ...sourceOf(this.request), ...source }),
       stats: () => this.session.stats(),
       assignedPartitions: () => this.session.topicTail.assignedPartitions(),
       records: () => [...this.session.buffer.range()].map(([, r]) => r),
@@ -142,6 +228,7 @@ class ConsumeViewer {
       pause: () => this.session.pause(),
       resume: () => this.session.resume(),
       setFilter: (filter) => this.session.setFilter(filter),
+      search: (query, budgetMs) => this.search(query, budgetMs),
       exportJsonLines: (path) => this.exportTo(path),
       close: async () => {
         if (!this.disposed) this.panel.dispose();
@@ -151,21 +238,33 @@ class ConsumeViewer {
     };
   }
 
-  async open(): Promise<void> {
+  private async startSession(request: ConsumeRequest): Promise<TailSession> {
+    const generation = ++this.generation;
+    const current = () => generation === this.generation && !this.disposed;
     const sink = {
-      visible: false,
-      view: (update: ViewUpdate) => this.post({ type: 'view', ...update }),
-      state: (state: TailState) => this.onState(state),
+      get visible() {
+        return false;
+      },
+      view: (update: ViewUpdate) => {
+        if (current() && !this.sort) this.post({ type: 'view', ...update });
+      },
+      state: (state: TailState) => {
+        if (current()) this.onState(state);
+      },
     };
-    Object.defineProperty(sink, 'visible', { get: () => this.isVisible() });
-    this.session = await TailSession.start(this.client, this.request, sink);
+    Object.defineProperty(sink, 'visible', { get: () => current() && this.isVisible() });
+    return TailSession.start(this.client, request, sink);
+  }
+
+  async open(): Promise<void> {
+    this.session = await this.startSession(this.request);
     this.handle = this.makeHandle();
     log().info(`consuming ${this.request.topic} on "${this.request.connectionName}": ${describeRequest(this.request)} (group ${this.session.groupId})`);
     this.panel = vscode.window.createWebviewPanel(
       'kafkaWorkbench.consumeViewer',
-      `Consume: ${this.request.topic}`,
+      this.title,
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) },
+      { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewRoots(this.extensionUri) },
     );
     this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, 'consume', this.panel.title);
     this.panel.webview.onDidReceiveMessage((m: ViewerRequest) => void this.onMessage(m).catch((e: unknown) => this.notice('error', messageOf(e))));
@@ -175,8 +274,49 @@ class ConsumeViewer {
     });
     this.panel.onDidDispose(() => void this.dispose());
     this.timers.push(setInterval(() => this.postStats(), 500));
+    this.timers.push(setInterval(() => this.searchNewRecords(), 500));
     this.timers.push(setInterval(() => void this.postProgress(), 2000));
     viewers.set(this.id, this);
+  }
+
+  /**
+   * Restarts the tail in place with new choices: the old consumer stops (leaving its group), a new
+   * one starts, the table starts over. If the new choices cannot start, the old ones start again.
+   */
+  async restart(source: SourceValues, overrides: Partial<ConsumeRequest> = {}): Promise<void> {
+    while (this.restarting) await this.restarting;
+    const run = async () => {
+      const previous = this.request;
+      const next = await this.deps.prepare({ ...requestFromSource(source, previous, this.deps.partitions, consumeSettings.autoCommitIntervalMs()), ...overrides });
+      await this.committingDisplayed;
+      await this.session.stop();
+      this.resetDisplayed();
+      this.sort = undefined;
+      this.searchAbort?.abort();
+      this.regexSearch = undefined;
+      try {
+        this.session = await this.startSession(next);
+        this.request = next;
+      } catch (e) {
+        this.session = await this.startSession(previous);
+        throw e;
+      } finally {
+        if (this.ready) this.post({ type: 'init', init: this.init() });
+        this.session.resend();
+        this.session.flush();
+        this.postStats();
+      }
+      log().info(`restarted the viewer of ${this.request.topic}: ${describeRequest(this.request)} (group ${this.session.groupId})`);
+    };
+    this.restarting = run().finally(() => (this.restarting = undefined));
+    return this.restarting;
+  }
+
+  private resetDisplayed(): void {
+    this.displayedSeq = -1;
+    this.displayedScanned = 0;
+    this.lastDisplayedCommit = '';
+    this.displayedUpTo.clear();
   }
 
   /** A disposed panel throws on every access, so ask it only while it lives. */
@@ -233,11 +373,17 @@ class ConsumeViewer {
     return {
       connectionName: this.request.connectionName,
       topic: this.request.topic,
+      title: this.title,
       summary: describeRequest(this.request),
       groupId: this.request.group ? this.session.groupId : undefined,
       commitMode: this.request.group?.commit,
       capacity: this.request.capacity,
       filter: { partitions: '', key: '', text: '', regex: false, from: '', to: '' },
+      source: sourceOf(this.request),
+      formats: deserializers().map((d) => ({ name: d.name, label: d.label })),
+      partitions: this.deps.partitions,
+      timeZone: consumeSettings.timeZone(),
+      detailsPosition: consumeSettings.detailsPosition(),
     };
   }
 
@@ -278,11 +424,87 @@ class ConsumeViewer {
       });
   }
 
-  private async exportTo(path: string): Promise<number> {
-    const matching = [...this.session.matching()].map(([, r]) => r);
-    await writeFile(path, toJsonLines(this.request.topic, matching, this.request), 'utf8');
-    log().info(`exported ${matching.length} records of ${this.request.topic} to ${path}`);
-    return matching.length;
+  /**
+   * Streams the matching buffered records to `path` in the record line format, read back from
+   * Kafka byte for byte (the buffer keeps decoded previews), so memory stays flat and the file can
+   * be produced again exactly.
+   */
+  private async exportTo(path: string, progress?: (written: number, total: number) => void, signal?: AbortSignal): Promise<number> {
+    const selection = new RecordSelection();
+    for (const [, r] of this.session.matching()) selection.add(r.partition, r.offset);
+    if (selection.size === 0) {
+      await writeFile(path, '', 'utf8');
+      return 0;
+    }
+    const result = await exportRecords(this.client, {
+      topic: this.request.topic,
+      ranges: selection.ranges(),
+      include: selection.include,
+      file: path,
+      isolation: this.request.isolation,
+      signal,
+      onProgress: (p) => progress?.(p.written, selection.size),
+    });
+    log().info(`exported ${result.written} records of ${this.request.topic} to ${path}${result.cancelled ? ' (cancelled, file removed)' : ''}`);
+    return result.cancelled ? -1 : result.written;
+  }
+
+  /** The export button: a save dialog, then a cancellable progress notification. */
+  private async exportWithProgress(): Promise<void> {
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export the filtered records as JSON Lines',
+      filters: { 'JSON Lines': ['jsonl'] },
+      defaultUri: vscode.workspace.workspaceFolders?.[0] ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, `${this.request.topic}.jsonl`) : undefined,
+    });
+    if (!target) return;
+    const written = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Exporting ${this.request.topic}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        return this.exportTo(
+          target.fsPath,
+          (n, total) => {
+            progress.report({ increment: total ? ((n - last) * 100) / total : undefined, message: `${n.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} records` });
+            last = n;
+          },
+          abort.signal,
+        );
+      },
+    );
+    this.notice('info', written < 0 ? 'Export cancelled: the partial file was removed.' : `Exported ${written} records to ${target.fsPath}.`);
+  }
+
+  /** A key or value whole: read back from Kafka when the buffer kept only its start. */
+  private async wholeRecord(r: TailRecord): Promise<{ key: ReturnType<typeof decode>; value: ReturnType<typeof decode> }> {
+    const raw = await fetchRecord(this.client, this.request.topic, r.partition, r.offset, { isolation: this.request.isolation });
+    const keyDecoder = this.request.keyDeserializer ?? deserializer(this.request.keyFormat);
+    const valueDecoder = this.request.valueDeserializer ?? deserializer(this.request.valueFormat);
+    return { key: decode(raw.key, keyDecoder), value: decode(raw.value, valueDecoder) };
+  }
+
+  /** Shows a record's details; a truncated one first as its preview, then whole once read back. */
+  private async showDetails(seq: number): Promise<void> {
+    const details = this.details(seq);
+    const r = this.session.record(seq);
+    if (!details || !r || !(r.keyTruncated || r.valueTruncated)) {
+      this.post({ type: 'details', record: details });
+      return;
+    }
+    this.post({ type: 'details', record: { ...details, partial: 'The viewer keeps the start of this record: reading it whole from Kafka…' } });
+    try {
+      const whole = await this.wholeRecord(r);
+      const paneLimit = 1024 * 1024;
+      const cut = (d: typeof whole.value) => (d && d.text.length > paneLimit ? { ...d, text: `${d.text.slice(0, paneLimit)}…` } : d);
+      const tooBig = (whole.value?.text.length ?? 0) > paneLimit || (whole.key?.text.length ?? 0) > paneLimit;
+      this.post({
+        type: 'details',
+        record: { ...details, key: cut(whole.key), value: cut(whole.value), partial: tooBig ? 'Shown up to 1 MB of text: "Open in editor" shows it whole.' : undefined },
+      });
+    } catch (e) {
+      this.post({ type: 'details', record: { ...details, partial: `Only the start of this record is shown: ${messageOf(e)}` } });
+    }
   }
 
   private details(seq: number): RecordDetails | undefined {
@@ -296,9 +518,122 @@ class ConsumeViewer {
       timestamp: r.timestamp,
       key: decodedOf(r.key, r.keyError, this.request.keyFormat),
       value: decodedOf(r.value, r.valueError, this.request.valueFormat),
-      headers: r.headers.map((h) => ({ key: h.key, value: decodedOf(h.value, h.error, 'string') })),
+      headers: r.headers.map((h) => ({ key: h.key, value: decodedOf(h.value, h.error, 'string'), ...(h.error ? { binary: true } : {}) })),
       valueBytes: r.valueBytes,
     };
+  }
+
+  /**
+   * Shows the buffered records that match `query`, found in a worker thread with a time budget so
+   * a runaway regex never blocks the extension host. A newer search cancels the one running.
+   */
+  private async search(query: string, budgetMs = 5_000): Promise<BufferSearchResult | undefined> {
+    this.searchAbort?.abort();
+    const abort = new AbortController();
+    this.searchAbort = abort;
+    await this.searching?.catch(() => undefined);
+    if (abort.signal.aborted) return undefined;
+    this.regexSearch = undefined;
+    if (!query.trim()) {
+      this.session.setFilter({});
+      this.afterFilter();
+      this.post({ type: 'search' });
+      return undefined;
+    }
+    let parsed;
+    try {
+      parsed = parseQuery(query);
+    } catch (e) {
+      this.post({ type: 'search', error: messageOf(e) });
+      return undefined;
+    }
+    this.searcher ??= new BufferSearcher();
+    const session = this.session;
+    const from = session.buffer.endSeq;
+    const run = this.searcher.search(query, session.buffer.range(), { signal: abort.signal, budgetMs });
+    this.searching = run;
+    this.searchBusy = true;
+    const result = await run.finally(() => (this.searchBusy = false));
+    if (result.status === 'cancelled' || session !== this.session) return result;
+    if (hasRegex(parsed)) {
+      session.setSearchResult(result.matches);
+      this.regexSearch = { query, from };
+    } else {
+      // Linear-time terms judge new records as they arrive, and those that came during the search now.
+      const live = compileQuery(parsed);
+      session.setSearchResult(result.matches, live);
+      session.addMatches([...session.buffer.range(from)].filter(([, r]) => live(r)).map(([seq]) => seq));
+    }
+    this.afterFilter();
+    this.post({ type: 'search', error: result.status === 'timeout' ? result.message : undefined, matches: result.matches.length, scanned: result.scanned, elapsedMs: result.elapsedMs });
+    return result;
+  }
+
+  /** A regex search looks at the records that arrived since, in the worker, on the stats timer. */
+  private searchNewRecords(): void {
+    const regex = this.regexSearch;
+    if (!regex || !this.searcher || this.searchBusy) return;
+    const session = this.session;
+    const end = session.buffer.endSeq;
+    if (end <= regex.from) return;
+    const abort = this.searchAbort;
+    const run = this.searcher.search(regex.query, session.buffer.range(Math.max(regex.from, session.buffer.firstSeq)), { signal: abort?.signal, budgetMs: 5_000 });
+    this.searching = run;
+    this.searchBusy = true;
+    regex.from = end;
+    void run.finally(() => (this.searchBusy = false)).then((result) => {
+      if (result.status === 'cancelled' || this.regexSearch !== regex || session !== this.session) return;
+      session.addMatches(result.matches);
+      if (result.status === 'timeout') this.post({ type: 'search', error: result.message });
+    });
+  }
+
+  private afterFilter(): void {
+    if (this.sort) this.applySort(this.sort);
+    else this.session.flush();
+  }
+
+  /** Sorting is a snapshot of the matching records; new ones are counted, not inserted, until re-sorted. */
+  private applySort(sort: SortSpec | null): void {
+    if (!sort) {
+      this.sort = undefined;
+      this.sorted = [];
+      this.session.resend();
+      this.session.setWindow(0, this.sortWindow.size, true);
+      this.session.flush();
+      return;
+    }
+    this.sort = sort;
+    const compare = compareBy(sort.column);
+    const entries = [...this.session.matching()];
+    entries.sort((a, b) => (sort.descending ? compare(b[1], a[1]) : compare(a[1], b[1])) || a[0] - b[0]);
+    this.sorted = entries.map(([seq]) => seq);
+    this.sortWindow.from = 0;
+    this.postSorted(true);
+  }
+
+  private postSorted(reset: boolean): void {
+    const buffer = this.session.buffer;
+    const { from, size } = this.sortWindow;
+    const rows = this.sorted
+      .slice(from, from + Math.min(size, 1000))
+      .filter((seq) => buffer.has(seq))
+      .map((seq) => rowOf(seq, buffer.get(seq)!));
+    this.post({ type: 'view', reset, count: this.sorted.length, dropped: 0, from, rows, upToSeq: -1, sorted: true });
+  }
+
+  private async openInEditor(seq: number): Promise<void> {
+    const r = this.session.record(seq);
+    if (!r) return;
+    const text = (r.valueTruncated ? (await this.wholeRecord(r)).value?.text : r.value) ?? '';
+    let json = false;
+    try {
+      JSON.parse(text);
+      json = true;
+    } catch {
+      // Not JSON: shown as it is.
+    }
+    await openRecordDocument(this.request.topic, r.partition, r.offset, json ? prettyJson(text) : text, json);
   }
 
   private async onMessage(m: ViewerRequest): Promise<void> {
@@ -306,7 +641,8 @@ class ConsumeViewer {
       case 'ready':
         this.ready = true;
         this.post({ type: 'init', init: this.init() });
-        this.session.resend();
+        if (this.sort) this.postSorted(true);
+        else this.session.resend();
         this.session.flush();
         this.postStats();
         await this.postProgress();
@@ -322,6 +658,7 @@ class ConsumeViewer {
         this.notice('info', 'Stopped: the consumer left its group. Records shown stay until you close the viewer.');
         break;
       case 'clear':
+        this.sort = undefined;
         this.session.clear();
         this.session.flush();
         break;
@@ -331,30 +668,48 @@ class ConsumeViewer {
         break;
       }
       case 'filter':
+        await this.search(queryOf(m.filter));
+        break;
+      case 'sort':
+        this.applySort(m.sort);
+        break;
+      case 'restart':
         try {
-          this.session.setFilter(filterOf(m.filter));
-          this.session.flush();
+          await this.restart(m.source);
+          this.notice('info', `Restarted: ${describeRequest(this.request)}.`);
         } catch (e) {
           this.notice('error', messageOf(e));
         }
         break;
       case 'select':
-        this.post({ type: 'details', record: this.details(m.seq) });
+        await this.showDetails(m.seq);
         break;
       case 'copy': {
         const r = this.session.record(m.seq);
-        if (r) await vscode.env.clipboard.writeText(r.value ?? '');
+        if (r) await vscode.env.clipboard.writeText((r.valueTruncated ? (await this.wholeRecord(r)).value?.text : r.value) ?? '');
         break;
       }
-      case 'export': {
-        const target = await vscode.window.showSaveDialog({
-          title: 'Export the filtered records as JSON Lines',
-          filters: { 'JSON Lines': ['jsonl'] },
-          defaultUri: vscode.workspace.workspaceFolders?.[0]
-            ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, `${this.request.topic}.jsonl`)
-            : undefined,
-        });
-        if (target) this.notice('info', `Exported ${await this.exportTo(target.fsPath)} records to ${target.fsPath}.`);
+      case 'openInEditor':
+        await this.openInEditor(m.seq);
+        break;
+      case 'export':
+        await this.exportWithProgress();
+        break;
+      case 'searchTopic': {
+        const match = await searchTopicInteractive({ client: this.client, topic: this.request.topic, partitions: this.request.partitions, isolation: this.request.isolation }, m.query);
+        if (!match) break;
+        // Opened in the grid: the tail restarts at that record of its partition, which comes first.
+        // One fetch can bring tens of thousands of small records: room for them, so the match stays
+        // in the buffer, then paused with the match on top (the byte budget still bounds memory).
+        await this.restart(
+          { ...sourceOf(this.request), start: 'offset', startValue: match.offset, partitions: String(match.partition) },
+          { capacity: Math.max(this.request.capacity, 200_000) },
+        );
+        await this.session.waitForReceived(1, 15_000).catch(() => undefined);
+        this.session.pause();
+        this.session.flush();
+        this.post({ type: 'reveal', index: 0 });
+        this.notice('info', `Opened partition ${match.partition} at offset ${match.offset}; paused there: Resume reads on.`);
         break;
       }
       case 'produceSimilar': {
@@ -374,8 +729,14 @@ class ConsumeViewer {
         break;
       }
       case 'window':
-        this.session.setWindow(m.from, m.size, m.follow);
-        this.session.flush();
+        if (this.sort) {
+          this.sortWindow = { from: Math.max(0, Math.floor(m.from)), size: Math.max(1, Math.floor(m.size)) };
+          this.postSorted(false);
+        } else {
+          this.sortWindow.size = m.size;
+          this.session.setWindow(m.from, m.size, m.follow);
+          this.session.flush();
+        }
         break;
       case 'displayed':
         if (m.upToSeq > this.displayedSeq) {
@@ -391,7 +752,10 @@ class ConsumeViewer {
     this.disposed = true;
     for (const t of this.timers) clearInterval(t);
     viewers.delete(this.id);
+    this.searchAbort?.abort();
+    this.searcher?.dispose();
     try {
+      await this.restarting?.catch(() => undefined);
       await this.committingDisplayed;
       await this.session.stop();
       log().info(`closed the viewer of ${this.request.topic}; group ${this.session.groupId} left`);
@@ -406,8 +770,8 @@ function messageOf(e: unknown): string {
 }
 
 /** Opens a viewer and starts its consumer; fails (before any panel opens) when the choices are invalid. */
-export async function openConsumeViewer(extensionUri: vscode.Uri, client: KafkaClient, request: ConsumeRequest): Promise<ConsumeViewerHandle> {
-  const viewer = new ConsumeViewer(extensionUri, client, request);
+export async function openConsumeViewer(extensionUri: vscode.Uri, client: KafkaClient, request: ConsumeRequest, deps: ViewerDeps): Promise<ConsumeViewerHandle> {
+  const viewer = new ConsumeViewer(extensionUri, client, await deps.prepare(request), deps);
   await viewer.open();
   return viewer.handle;
 }

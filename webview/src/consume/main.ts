@@ -1,258 +1,343 @@
-// The consume viewer: a live table of records (virtualized: only the rows in view exist in the DOM),
-// filters, per-partition offsets and lag, and a details pane. Every string from a record is set with
-// textContent: a record is untrusted input and never becomes HTML.
-import { button, checkbox, statusLine, textField } from '../components/controls';
+// The consume viewer: a one-line toolbar, folding bars (source, filters, partitions), the records
+// grid filling the editor and the selected record beside or below it. Every string from a record
+// is set with textContent: a record is untrusted input and never becomes HTML.
+import './viewer.css';
 import { onHostMessage, vscodeApi } from '../components/vscodeApi';
-import type { FilterValues, PartitionStatus, RecordDetails, Row, ViewerInit, ViewerMessage, ViewerRequest } from './protocol';
+import { el, iconButton, input, labelled, select, setIcon, toggleButton } from './dom';
+import { BIDI_WARNING, formatBytes, formatTime, prettyIfJson, visible } from './format';
+import { RecordGrid, type GridState } from './grid';
+import type { FilterValues, PartitionStatus, RecordDetails, SourceValues, ViewerInit, ViewerMessage, ViewerRequest } from './protocol';
 
-const api = vscodeApi<ViewerRequest>();
+interface UiState extends GridState {
+  layout?: 'right' | 'below';
+  detailsSize?: number;
+  open?: { source?: boolean; filters?: boolean; partitions?: boolean };
+}
+
+const api = vscodeApi<ViewerRequest, UiState>();
 const post = (m: ViewerRequest) => api.postMessage(m);
+let ui: UiState = api.getState() ?? {};
+const saveUi = (patch: Partial<UiState>) => {
+  ui = { ...ui, ...patch };
+  api.setState(ui);
+};
 
-const ROW_HEIGHT = 22;
-const OVERSCAN = 10;
-const COLUMNS = ['partition', 'offset', 'timestamp', 'key', 'value', 'headers'] as const;
-
-const style = document.createElement('style');
-style.textContent = `
-body { padding: 0 8px; }
-#app { display: flex; flex-direction: column; height: 100vh; gap: 6px; }
-.bar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }
-.bar .field { margin: 0; }
-.badge { padding: 1px 6px; border-radius: 3px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
-.badge[data-state="reconnecting"], .badge[data-state="stopped"] { background: var(--vscode-inputValidation-errorBackground); }
-.muted { opacity: 0.75; }
-.notice[data-kind="error"], .outage { color: var(--vscode-errorForeground); }
-#partitions table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-#partitions td, #partitions th { padding: 0 8px; text-align: right; border-bottom: 1px solid var(--vscode-panel-border); }
-.main { display: flex; flex-direction: column; flex: 1; min-height: 0; gap: 6px; }
-.grid { flex: 1 1 60%; display: flex; flex-direction: column; min-height: 8em; border: 1px solid var(--vscode-panel-border); }
-.grid-head, .row { display: grid; grid-template-columns: 3.5em 5.5em 12em minmax(4em,1fr) minmax(6em,3fr) 3em; }
-.grid-head { font-weight: bold; border-bottom: 1px solid var(--vscode-panel-border); }
-.grid-head span, .row span { padding: 0 4px; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; line-height: ${ROW_HEIGHT}px; }
-.viewport { flex: 1; overflow-y: auto; overflow-x: hidden; position: relative; }
-.spacer { position: relative; }
-.row { position: absolute; left: 0; right: 0; height: ${ROW_HEIGHT}px; cursor: pointer; }
-.row:hover { background: var(--vscode-list-hoverBackground); }
-.row.selected { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
-.row.undecodable .c-value { color: var(--vscode-editorWarning-foreground); }
-.details { flex: 0 1 35%; overflow: auto; min-height: 4em; border: 1px solid var(--vscode-panel-border); padding: 4px 8px; }
-.details pre { white-space: pre-wrap; word-break: break-all; margin: 4px 0; }
-.details h4 { margin: 8px 0 2px; }
-`;
-document.head.append(style);
+// The stylesheet (with the codicon font) is built beside this script.
+const link = document.createElement('link');
+link.rel = 'stylesheet';
+link.href = new URL('./main.css', import.meta.url).toString();
+document.head.append(link);
 
 const app = document.getElementById('app')!;
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: { id?: string; className?: string; text?: string } = {}) => {
-  const e = document.createElement(tag);
-  if (props.id) e.id = props.id;
-  if (props.className) e.className = props.className;
-  if (props.text !== undefined) e.textContent = props.text;
-  return e;
-};
-
-// Header: state, rate, counts and the tail's buttons.
-const title = el('h3', { id: 'title' });
-const summary = el('div', { id: 'summary', className: 'muted' });
-const stateBadge = el('span', { id: 'state', className: 'badge', text: 'starting' });
-const rate = el('span', { id: 'rate', text: '0 records/s' });
-const counts = el('span', { id: 'counts', className: 'muted' });
-const outage = el('div', { id: 'outage', className: 'outage' });
-const evictedNote = el('div', { id: 'evicted', className: 'muted' });
-const notice = statusLine('notice');
-notice.root.classList.add('notice');
-
-let paused = false;
-let stopped = false;
-let selected: RecordDetails | undefined;
 let init: ViewerInit | undefined;
+let stopped = false;
+let paused = false;
+let selected: RecordDetails | undefined;
 
-const pauseButton = button({
-  id: 'pause',
-  label: 'Pause',
-  secondary: true,
-  onClick: () => {
-    paused = !paused;
-    post({ type: paused ? 'pause' : 'resume' });
-    pauseButton.textContent = paused ? 'Resume' : 'Pause';
-  },
+// Toolbar: state, rate, counts, new rows, the tail's buttons, search, the folding bars, export.
+const stateBadge = el('span', { id: 'state-badge', className: 'badge', role: 'status' });
+const stateIcon = el('span', { className: 'codicon codicon-loading codicon-modifier-spin' });
+stateIcon.setAttribute('aria-hidden', 'true');
+const stateText = el('span', { id: 'state', text: 'starting' });
+stateBadge.append(stateIcon, stateText);
+const rate = el('span', { id: 'rate', className: 'text', text: '0/s', title: 'Records received per second' });
+const counts = el('span', { id: 'counts', className: 'text muted grow' });
+const evicted = el('span', { id: 'evicted', className: 'text muted' });
+evicted.hidden = true;
+const newRecords = el('button', { id: 'new-records', className: 'new-records', title: 'Scroll to the newest record and follow the tail' });
+newRecords.hidden = true;
+
+const pauseButton = iconButton('pause', 'debug-pause', 'Pause', () => {
+  paused = !paused;
+  post({ type: paused ? 'pause' : 'resume' });
+  setIcon(pauseButton, paused ? 'debug-continue' : 'debug-pause', paused ? 'Resume' : 'Pause');
 });
-const stopButton = button({
-  id: 'stop',
-  label: 'Stop',
-  secondary: true,
-  onClick: () => post({ type: 'stop' }),
+const stopButton = iconButton('stop', 'debug-stop', 'Stop (leave the group; the records stay)', () => post({ type: 'stop' }));
+const clearButton = iconButton('clear', 'clear-all', 'Clear the records shown (the tail goes on)', () => post({ type: 'clear' }));
+const commitButton = iconButton('commit', 'check-all', 'Commit the last record shown in every partition', () => post({ type: 'commit' }));
+
+const search = el('div', { className: 'search' });
+const SEARCH_HELP = 'Search: text, "quoted text", /regex/, key:…, value:…, header:name=value, partition:0,2, offset>=100, $.customer.id == 42; AND, OR, NOT (Ctrl+F)';
+const searchInput = input('search', 'Search records', 'Search: text, /regex/, key:…, header:…=…, $.path == 42 (Ctrl+F)');
+searchInput.title = SEARCH_HELP;
+const regexToggle = toggleButton('regex', 'regex', 'Use regular expression', () => sendFilter());
+search.append(searchInput, regexToggle);
+const searchTopicButton = iconButton('search-topic', 'search', 'Search topic… (the whole topic in Kafka, not just the records shown)', () => post({ type: 'searchTopic', query: searchInput.value }));
+
+const sourceToggle = toggleButton('toggle-source', 'settings', 'Source: start, partitions, group, isolation, formats', (on) => showBar('source', on));
+const filtersToggle = toggleButton('toggle-filters', 'filter', 'Filters: partitions, key, time range', (on) => showBar('filters', on));
+const partitionsToggle = toggleButton('toggle-partitions', 'list-flat', 'Partitions: offsets, position, committed, lag', (on) => showBar('partitions', on));
+const layoutButton = iconButton('layout', 'split-horizontal', 'Details below the table', () => setLayout(layout() === 'right' ? 'below' : 'right'));
+const exportButton = iconButton('export', 'export', 'Export the filtered records as JSON Lines…', () => post({ type: 'export' }));
+
+const sep = () => el('span', { className: 'sep', role: 'separator' });
+const toolbar = el('div', { className: 'toolbar', role: 'toolbar', label: 'Viewer' });
+toolbar.append(
+  stateBadge,
+  rate,
+  counts,
+  evicted,
+  newRecords,
+  sep(),
+  pauseButton,
+  stopButton,
+  clearButton,
+  commitButton,
+  sep(),
+  search,
+  searchTopicButton,
+  sep(),
+  sourceToggle,
+  filtersToggle,
+  partitionsToggle,
+  layoutButton,
+  exportButton,
+);
+
+const notice = el('div', { id: 'notice', className: 'notice', role: 'status' });
+const outage = el('div', { id: 'outage', className: 'outage', role: 'alert' });
+
+// Source bar: what the tail reads and how it decodes; a change restarts the tail in place.
+const sourceBar = el('div', { id: 'source', className: 'bar', role: 'region', label: 'Source' });
+const summary = el('div', { id: 'summary', className: 'summary' });
+const sStart = select('s-start', 'Start at', [
+  { value: 'newest', label: 'Newest N per partition' },
+  { value: 'earliest', label: 'Earliest' },
+  { value: 'latest', label: 'Latest' },
+  { value: 'offset', label: 'Offset' },
+  { value: 'timestamp', label: 'Timestamp' },
+  { value: 'committed', label: "Group's committed offset" },
+]);
+const sStartValue = input('s-start-value', 'Start value', '');
+const sPartitions = input('s-partitions', 'Partitions (empty: all)', 'all');
+const sGroup = input('s-group', 'Consumer group (empty: no group)', 'no group');
+const sCommit = select('s-commit', 'Commit mode', [
+  { value: 'manual', label: 'Manual commit' },
+  { value: 'automatic', label: 'Automatic commit' },
+  { value: 'afterDisplay', label: 'Commit after display' },
+]);
+const sIsolation = select('s-isolation', 'Isolation', [
+  { value: 'read_committed', label: 'read_committed' },
+  { value: 'read_uncommitted', label: 'read_uncommitted' },
+]);
+const sKey = select('s-key', 'Key format', []);
+const sValue = select('s-value', 'Value format', []);
+const startValueField = labelled('', sStartValue);
+sourceBar.append(
+  labelled('Start', sStart),
+  startValueField,
+  labelled('Partitions', sPartitions),
+  labelled('Group', sGroup),
+  sCommit,
+  labelled('Isolation', sIsolation),
+  labelled('Key', sKey),
+  labelled('Value', sValue),
+  summary,
+);
+
+function sourceValues(): SourceValues {
+  return {
+    start: sStart.value as SourceValues['start'],
+    startValue: sStartValue.value,
+    partitions: sPartitions.value,
+    group: sGroup.value,
+    commit: sCommit.value as SourceValues['commit'],
+    isolation: sIsolation.value as SourceValues['isolation'],
+    keyFormat: sKey.value,
+    valueFormat: sValue.value,
+  };
+}
+
+function showStartValue(): void {
+  const kind = sStart.value;
+  startValueField.hidden = !['newest', 'offset', 'timestamp'].includes(kind);
+  const hint = { newest: ['Records', '100'], offset: ['Offset', 'e.g. 120, or 0:120, 1:87'], timestamp: ['Time', '2024-05-01T12:00:00Z'] }[kind];
+  if (hint) {
+    (startValueField.firstChild as HTMLElement).textContent = hint[0];
+    sStartValue.placeholder = hint[1];
+  }
+  sCommit.disabled = !sGroup.value.trim();
+}
+
+function restart(): void {
+  showStartValue();
+  // An offset or a time needs its value first: the restart waits for it.
+  if ((sStart.value === 'offset' || sStart.value === 'timestamp') && !sStartValue.value.trim()) {
+    sStartValue.focus();
+    return;
+  }
+  post({ type: 'restart', source: sourceValues() });
+}
+for (const s of [sStart, sCommit, sIsolation, sKey, sValue]) s.addEventListener('change', restart);
+// Text fields apply on Enter or when they lose the focus.
+for (const i of [sStartValue, sPartitions, sGroup]) i.addEventListener('change', restart);
+
+function fillSource(source: SourceValues, formats: { name: string; label: string }[]): void {
+  for (const s of [sKey, sValue]) {
+    s.replaceChildren(
+      ...formats.map((f) => {
+        const o = el('option', { text: f.label });
+        o.value = f.name;
+        return o;
+      }),
+    );
+  }
+  sStart.value = source.start;
+  sStartValue.value = source.startValue;
+  sPartitions.value = source.partitions;
+  sGroup.value = source.group;
+  sCommit.value = source.commit;
+  sIsolation.value = source.isolation;
+  sKey.value = source.keyFormat;
+  sValue.value = source.valueFormat;
+  showStartValue();
+}
+
+// Filters: narrow the buffered records; applied as you type.
+const filterBar = el('div', { id: 'filters', className: 'bar', role: 'region', label: 'Filters' });
+const fPartitions = input('f-partitions', 'Only partitions', 'e.g. 0, 2');
+const fKey = input('f-key', 'Key contains', '');
+const fFrom = input('f-from', 'From time', '2024-05-01T12:00Z');
+const fTo = input('f-to', 'To time', '');
+const fReset = iconButton('f-reset', 'clear-all', 'Reset the filters and the search', () => {
+  for (const i of [fPartitions, fKey, fFrom, fTo, searchInput]) i.value = '';
+  regexToggle.set(false);
+  sendFilter();
 });
-const clearButton = button({ id: 'clear', label: 'Clear', secondary: true, onClick: () => post({ type: 'clear' }) });
-const commitButton = button({ id: 'commit', label: 'Commit', onClick: () => post({ type: 'commit' }) });
-commitButton.title = 'Commit the last record shown in every partition';
-const exportButton = button({ id: 'export', label: 'Export JSON Lines…', secondary: true, onClick: () => post({ type: 'export' }) });
+filterBar.append(labelled('Partitions', fPartitions), labelled('Key contains', fKey), labelled('From', fFrom), labelled('To', fTo), fReset);
 
-const toolbar = el('div', { className: 'bar' });
-toolbar.append(stateBadge, rate, counts, pauseButton, stopButton, clearButton, commitButton, exportButton);
+function filterValues(): FilterValues {
+  return { partitions: fPartitions.value, key: fKey.value, text: searchInput.value, regex: regexToggle.getAttribute('aria-pressed') === 'true', from: fFrom.value, to: fTo.value };
+}
 
-// Filters.
-const filterFields = {
-  partitions: textField({ id: 'f-partitions', label: 'Partitions', placeholder: 'e.g. 0, 2' }),
-  key: textField({ id: 'f-key', label: 'Key contains' }),
-  text: textField({ id: 'f-text', label: 'Value contains' }),
-  regex: checkbox({ id: 'f-regex', label: 'Regex' }),
-  from: textField({ id: 'f-from', label: 'From', placeholder: '2024-05-01T12:00Z' }),
-  to: textField({ id: 'f-to', label: 'To' }),
+let filterTimer: number | undefined;
+let lastFilter = '';
+function sendFilter(): void {
+  window.clearTimeout(filterTimer);
+  const f = filterValues();
+  if (f.regex && f.text) {
+    try {
+      new RegExp(f.text);
+    } catch (e) {
+      search.classList.add('invalid');
+      searchInput.title = `Invalid regular expression: ${(e as Error).message}`;
+      return;
+    }
+  }
+  search.classList.remove('invalid');
+  searchInput.title = SEARCH_HELP;
+  const key = JSON.stringify(f);
+  if (key === lastFilter) return;
+  lastFilter = key;
+  post({ type: 'filter', filter: f });
+}
+const debouncedFilter = () => {
+  window.clearTimeout(filterTimer);
+  filterTimer = window.setTimeout(sendFilter, 200);
 };
-const filterValues = (): FilterValues => ({
-  partitions: filterFields.partitions.get(),
-  key: filterFields.key.get(),
-  text: filterFields.text.get(),
-  regex: filterFields.regex.get(),
-  from: filterFields.from.get(),
-  to: filterFields.to.get(),
+for (const i of [searchInput, fPartitions, fKey, fFrom, fTo]) i.addEventListener('input', debouncedFilter);
+searchInput.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') sendFilter();
+  if (e.key === 'Escape' && searchInput.value) {
+    searchInput.value = '';
+    sendFilter();
+  }
 });
-const applyFilter = button({ id: 'f-apply', label: 'Filter', onClick: () => post({ type: 'filter', filter: filterValues() }) });
-const resetFilter = button({
-  id: 'f-reset',
-  label: 'Reset',
-  secondary: true,
-  onClick: () => {
-    for (const f of [filterFields.partitions, filterFields.key, filterFields.text, filterFields.from, filterFields.to]) f.set('');
-    filterFields.regex.set(false);
-    post({ type: 'filter', filter: filterValues() });
-  },
-});
-const filterBar = el('div', { className: 'bar', id: 'filters' });
-filterBar.append(...Object.values(filterFields).map((f) => f.root), applyFilter, resetFilter);
 
 // Per-partition offsets.
-const partitionsBox = el('div', { id: 'partitions' });
+const partitionsBar = el('div', { id: 'partitions', className: 'bar', role: 'region', label: 'Partitions' });
 
-// The table.
-const grid = el('div', { className: 'grid' });
-const head = el('div', { className: 'grid-head' });
-for (const c of COLUMNS) head.append(el('span', { text: c === 'headers' ? 'hdrs' : c }));
-const viewport = el('div', { className: 'viewport', id: 'viewport' });
-const spacer = el('div', { className: 'spacer' });
-viewport.append(spacer);
-grid.append(head, viewport);
+const bars = { source: sourceBar, filters: filterBar, partitions: partitionsBar };
+const toggles = { source: sourceToggle, filters: filtersToggle, partitions: partitionsToggle };
+function showBar(which: keyof typeof bars, on: boolean): void {
+  bars[which].hidden = !on;
+  toggles[which].set(on);
+  saveUi({ open: { ...ui.open, [which]: on } });
+}
 
-// The details pane.
-const details = el('div', { className: 'details', id: 'details' });
-details.append(el('div', { className: 'muted', text: 'Select a record to see it whole.' }));
-
-const main = el('div', { className: 'main' });
-main.append(grid, details);
-app.append(title, summary, toolbar, outage, evictedNote, notice.root, filterBar, partitionsBox, main);
-
-// The table is virtualized against the host: it knows how many rows match (`count`) and holds only
-// the page around the viewport (`page`, starting at index `pageFrom`); scrolling asks for another.
-let count = 0;
-let page: Row[] = [];
-let pageFrom = 0;
-let followTail = true;
-let selectedSeq: number | undefined;
-const pool: HTMLElement[] = [];
-
-function rowElement(i: number): HTMLElement {
-  let e = pool[i];
-  if (!e) {
-    e = el('div', { className: 'row' });
-    for (const c of COLUMNS) e.append(el('span', { className: `c-${c}` }));
-    e.addEventListener('click', () => {
-      if (!e.dataset.seq) return;
-      const seq = Number(e.dataset.seq);
-      selectedSeq = seq;
+// The grid and the details.
+const grid = new RecordGrid(
+  {
+    window: (from, size, follow) => post({ type: 'window', from, size, follow }),
+    open: (seq, focusDetails) => {
       post({ type: 'select', seq });
-      render();
-    });
-    pool[i] = e;
-    spacer.append(e);
-  }
-  return e;
+      if (focusDetails) detailsFocus = true;
+    },
+    sort: (sort) => post({ type: 'sort', sort }),
+    displayed: (upToSeq) => post({ type: 'displayed', upToSeq }),
+    pending: (n) => {
+      newRecords.hidden = n === 0;
+      newRecords.textContent = `${n.toLocaleString('en-US')} new ↓`;
+    },
+  },
+  ui,
+  (s) => saveUi(s),
+);
+newRecords.addEventListener('click', () => grid.scrollToEnd());
+let detailsFocus = false;
+
+const details = el('div', { id: 'details', className: 'details', role: 'region', label: 'Record details' });
+details.tabIndex = -1;
+details.append(el('div', { className: 'meta', text: 'Select a record (click, or arrow keys and Enter) to see it whole.' }));
+const splitter = el('div', { className: 'splitter', role: 'separator', title: 'Drag to resize the details' });
+const main = el('div', { className: 'main' });
+main.append(grid.root, splitter, details);
+app.append(toolbar, notice, outage, sourceBar, filterBar, partitionsBar, main);
+grid.attached();
+for (const k of Object.keys(bars) as (keyof typeof bars)[]) {
+  bars[k].hidden = !ui.open?.[k];
+  toggles[k].set(Boolean(ui.open?.[k]));
 }
 
-function formatTime(ms: number): string {
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString().replace('T', ' ').replace('Z', '');
+function layout(): 'right' | 'below' {
+  if (ui.layout) return ui.layout;
+  if (init?.detailsPosition === 'right' || init?.detailsPosition === 'below') return init.detailsPosition;
+  // Beside only when the grid keeps room for its columns and a readable value.
+  return window.innerWidth >= 1200 ? 'right' : 'below';
 }
-
-function visibleRange(): { first: number; last: number } {
-  const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(count, Math.ceil((viewport.scrollTop + viewport.clientHeight) / ROW_HEIGHT) + OVERSCAN);
-  return { first, last };
+function setLayout(l?: 'right' | 'below'): void {
+  if (l) saveUi({ layout: l, detailsSize: undefined });
+  const now = layout();
+  main.classList.toggle('right', now === 'right');
+  main.classList.toggle('below', now === 'below');
+  splitter.setAttribute('aria-orientation', now === 'right' ? 'vertical' : 'horizontal');
+  setIcon(layoutButton, now === 'right' ? 'split-vertical' : 'split-horizontal', now === 'right' ? 'Details below the table' : 'Details beside the table');
+  if (ui.detailsSize) main.style.setProperty('--details-size', `${ui.detailsSize}px`);
+  else main.style.removeProperty('--details-size');
 }
+setLayout();
+window.addEventListener('resize', () => !ui.layout && setLayout());
 
-function render(): void {
-  spacer.style.height = `${count * ROW_HEIGHT}px`;
-  const { first, last } = visibleRange();
-  let used = 0;
-  for (let i = first; i < last; i++) {
-    const r = page[i - pageFrom];
-    if (!r) continue; // not loaded yet: the host sends it after the window message
-    const e = rowElement(used++);
-    e.hidden = false;
-    e.style.top = `${i * ROW_HEIGHT}px`;
-    e.dataset.seq = String(r.seq);
-    e.classList.toggle('selected', r.seq === selectedSeq);
-    e.classList.toggle('undecodable', Boolean(r.decodeError));
-    const cells = e.children as HTMLCollectionOf<HTMLElement>;
-    cells[0].textContent = String(r.partition);
-    cells[1].textContent = r.offset;
-    cells[2].textContent = formatTime(r.timestamp);
-    cells[3].textContent = r.keyPreview ?? '(null)';
-    cells[4].textContent = r.valuePreview ?? '(null)';
-    cells[4].title = r.decodeError ?? '';
-    cells[5].textContent = String(r.headerCount);
-  }
-  for (let i = used; i < pool.length; i++) {
-    pool[i].hidden = true;
-    delete pool[i].dataset.seq;
-  }
-}
-
-let lastWindow = '';
-function requestWindow(): void {
-  const { first, last } = visibleRange();
-  const size = Math.max(last - first, Math.ceil(viewport.clientHeight / ROW_HEIGHT) + OVERSCAN * 2, 20);
-  const key = `${followTail ? 'f' : first}:${size}`;
-  if (key === lastWindow) return;
-  lastWindow = key;
-  post({ type: 'window', from: first, size, follow: followTail });
-}
-
-function scrollToTail(): void {
-  viewport.scrollTop = Math.max(0, count * ROW_HEIGHT - viewport.clientHeight);
-}
-
-viewport.addEventListener('scroll', () => {
-  // At the bottom the table follows the tail; anywhere else it stays on the rows in view.
-  followTail = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT;
-  render();
-  requestWindow();
+splitter.addEventListener('pointerdown', (e) => {
+  e.preventDefault();
+  splitter.setPointerCapture(e.pointerId);
+  splitter.classList.add('dragging');
+  const rect = main.getBoundingClientRect();
+  const move = (m: PointerEvent) => {
+    const size = layout() === 'right' ? rect.right - m.clientX : rect.bottom - m.clientY;
+    const max = (layout() === 'right' ? rect.width : rect.height) - 120;
+    ui.detailsSize = Math.round(Math.max(120, Math.min(max, size)));
+    main.style.setProperty('--details-size', `${ui.detailsSize}px`);
+  };
+  const up = () => {
+    splitter.classList.remove('dragging');
+    splitter.removeEventListener('pointermove', move);
+    splitter.removeEventListener('pointerup', up);
+    saveUi({ detailsSize: ui.detailsSize });
+  };
+  splitter.addEventListener('pointermove', move);
+  splitter.addEventListener('pointerup', up);
 });
-new ResizeObserver(() => {
-  render();
-  requestWindow();
-}).observe(viewport);
 
-function onView(m: Extract<ViewerMessage, { type: 'view' }>): void {
-  if (m.reset) {
-    followTail = true;
-    lastWindow = '';
+document.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f') {
+    e.preventDefault();
+    searchInput.focus();
+    searchInput.select();
   }
-  count = m.count;
-  page = m.rows;
-  pageFrom = m.from;
-  spacer.style.height = `${count * ROW_HEIGHT}px`;
-  if (followTail) scrollToTail();
-  else if (m.dropped > 0) {
-    // Rows left the front: move up with them so the same records stay in view.
-    viewport.scrollTop = Math.max(0, viewport.scrollTop - m.dropped * ROW_HEIGHT);
-  }
-  render();
-  requestWindow();
-  if (m.upToSeq >= 0) post({ type: 'displayed', upToSeq: m.upToSeq });
-}
+});
 
 let lastCommitAt: number | undefined;
-
 function showPartitions(partitions: PartitionStatus[], committedAt?: number): void {
   if (committedAt) lastCommitAt = committedAt;
   const table = el('table');
@@ -266,88 +351,141 @@ function showPartitions(partitions: PartitionStatus[], committedAt?: number): vo
     table.append(tr);
   }
   const caption = el('div', {
-    className: 'muted',
+    className: 'summary',
     text: init?.groupId
       ? `Group ${init.groupId}${lastCommitAt ? ` · last commit confirmed at ${new Date(lastCommitAt).toLocaleTimeString()}` : ''}`
       : 'No group: nothing is committed; lag counts from this viewer’s position.',
   });
-  partitionsBox.replaceChildren(caption, table);
+  partitionsBar.replaceChildren(table, caption);
 }
 
-function textBlock(label: string, text: string, id?: string): HTMLElement[] {
-  const pre = el('pre', { id, text });
-  return [el('h4', { text: label }), pre];
+function textBlock(label: string, text: string, id: string, format?: string): HTMLElement[] {
+  const pretty = format && format !== 'raw' && format !== 'hex' && format !== 'base64' ? prettyIfJson(text) : { text, json: false };
+  const shown = visible(pretty.text);
+  const out: HTMLElement[] = [el('h4', { text: label }), el('pre', { id, text: shown.text })];
+  if (shown.bidi) out.push(el('div', { className: 'warning', id: `${id}-bidi`, text: BIDI_WARNING }));
+  return out;
 }
 
 function showDetails(record: RecordDetails | undefined): void {
   selected = record;
   if (!record) {
-    details.replaceChildren(el('div', { className: 'muted', text: 'That record has left the buffer.' }));
+    details.replaceChildren(el('div', { className: 'meta', text: 'That record has left the buffer.' }));
     return;
   }
+  const zone = init?.timeZone ?? 'local';
   const parts: HTMLElement[] = [];
-  const meta = `${record.topic} · partition ${record.partition} · offset ${record.offset} · ${formatTime(record.timestamp)} · ${record.valueBytes} bytes`;
-  parts.push(el('div', { id: 'detail-meta', text: meta }));
-  const actions = el('div', { className: 'bar' });
+  const meta = `${record.topic} · partition ${record.partition} · offset ${record.offset} · ${formatTime(record.timestamp, zone)} · ${formatBytes(record.valueBytes)}`;
+  const actions = el('div', { className: 'actions', role: 'toolbar', label: 'Record' });
   actions.append(
-    button({ id: 'copy-value', label: 'Copy value', secondary: true, onClick: () => selected && post({ type: 'copy', seq: selected.seq }) }),
-    button({ id: 'produce-similar', label: 'Produce similar…', secondary: true, onClick: () => selected && post({ type: 'produceSimilar', seq: selected.seq }) }),
+    iconButton('copy-value', 'copy', 'Copy value', () => selected && post({ type: 'copy', seq: selected.seq })),
+    iconButton('open-editor', 'go-to-file', 'Open the value in an editor', () => selected && post({ type: 'openInEditor', seq: selected.seq })),
+    iconButton('produce-similar', 'send', 'Produce similar…', () => selected && post({ type: 'produceSimilar', seq: selected.seq })),
   );
   if (init?.groupId && !stopped) {
     actions.append(
-      button({
-        id: 'commit-selected',
-        label: 'Commit through this record',
-        secondary: true,
-        onClick: () => selected && post({ type: 'commit', upTo: { partition: selected.partition, offset: selected.offset } }),
-      }),
+      iconButton('commit-selected', 'check', 'Commit through this record', () => selected && post({ type: 'commit', upTo: { partition: selected.partition, offset: selected.offset } })),
     );
   }
-  parts.push(actions);
-  parts.push(...textBlock(`Key${record.key ? ` (${record.key.format})` : ''}`, record.key?.text ?? '(null)', 'detail-key'));
-  if (record.key?.error) parts.push(el('div', { className: 'notice', text: record.key.error }));
-  parts.push(...textBlock(`Value${record.value ? ` (${record.value.format})` : ''}`, record.value?.text ?? '(null)', 'detail-value'));
-  if (record.value?.error) parts.push(el('div', { className: 'notice', id: 'detail-value-error', text: record.value.error }));
+  parts.push(actions, el('div', { id: 'detail-meta', className: 'meta', text: meta }));
+  if (record.partial) parts.push(el('div', { id: 'detail-partial', className: 'warning', text: record.partial }));
+  parts.push(...textBlock(`Key${record.key ? ` (${record.key.format})` : ''}`, record.key?.text ?? '(null)', 'detail-key', record.key?.format));
+  if (record.key?.error) parts.push(el('div', { className: 'error', text: record.key.error }));
+  parts.push(...textBlock(`Value${record.value ? ` (${record.value.format})` : ''}`, record.value?.text ?? '(null)', 'detail-value', record.value?.format));
+  if (record.value?.error) parts.push(el('div', { className: 'error', id: 'detail-value-error', text: record.value.error }));
   parts.push(el('h4', { text: `Headers (${record.headers.length})` }));
-  const list = el('ul', { id: 'detail-headers' });
-  for (const h of record.headers) list.append(el('li', { text: `${h.key}: ${h.value?.text ?? '(null)'}` }));
-  parts.push(list);
+  const table = el('table', { id: 'detail-headers' });
+  for (const h of record.headers) {
+    const tr = el('tr');
+    const valueCell = el('td');
+    if (h.binary) valueCell.append(el('span', { className: 'tag', text: 'binary, hex', title: h.value?.error ?? 'Not UTF-8: shown as hex' }), document.createTextNode(' '));
+    valueCell.append(document.createTextNode(h.value === null ? '(null)' : visible(h.value.text).text));
+    tr.append(el('td', { text: visible(h.key).text }), valueCell);
+    table.append(tr);
+  }
+  parts.push(table);
   details.replaceChildren(...parts);
+  if (detailsFocus) {
+    detailsFocus = false;
+    details.focus();
+  }
 }
+
+let noticeTimer: number | undefined;
+
+const STATE_ICONS: Record<string, string> = {
+  starting: 'loading codicon-modifier-spin',
+  live: 'circle-filled',
+  paused: 'debug-pause',
+  reconnecting: 'sync codicon-modifier-spin',
+  stopped: 'debug-stop',
+};
 
 onHostMessage<ViewerMessage>((m) => {
   switch (m.type) {
     case 'init':
       init = m.init;
-      title.textContent = `${m.init.topic} — ${m.init.connectionName}`;
-      summary.textContent = m.init.summary;
+      document.title = m.init.title;
+      grid.zone = m.init.timeZone;
+      grid.render();
+      summary.textContent = `${m.init.connectionName} · ${m.init.summary}`;
+      sourceToggle.title = `Source: ${m.init.summary}`;
       commitButton.hidden = !m.init.groupId;
+      fillSource(m.init.source, m.init.formats);
+      // After a restart the new tail has no search yet: the one in the boxes applies again.
+      lastFilter = '';
+      if (Object.values(filterValues()).some((v) => v)) sendFilter();
+      setLayout();
       break;
     case 'view':
-      onView(m);
+      grid.onView(m);
       break;
-    case 'stats':
-      stateBadge.textContent = m.state;
+    case 'stats': {
+      stateText.textContent = m.state;
       stateBadge.dataset.state = m.state;
-      rate.textContent = `${m.recordsPerSecond.toLocaleString('en-US')} records/s`;
-      counts.textContent = `${m.received.toLocaleString('en-US')} received · ${count.toLocaleString('en-US')} shown · ${m.buffered.toLocaleString('en-US')} buffered`;
-      evictedNote.textContent =
-        m.evicted > 0 ? `${m.evicted.toLocaleString('en-US')} older records left the buffer (it keeps the newest ${init?.capacity.toLocaleString('en-US') ?? ''}).` : '';
+      stateIcon.className = `codicon codicon-${STATE_ICONS[m.state] ?? 'circle-filled'}`;
+      rate.textContent = `${m.recordsPerSecond.toLocaleString('en-US')}/s`;
+      counts.textContent = `${m.received.toLocaleString('en-US')} received · ${grid.rowCount.toLocaleString('en-US')} shown · ${m.buffered.toLocaleString('en-US')} buffered`;
+      evicted.hidden = m.evicted === 0;
+      evicted.textContent = `${m.evicted.toLocaleString('en-US')} left`;
+      evicted.title = `${m.evicted.toLocaleString('en-US')} older records left the buffer (it keeps the newest ${init?.capacity.toLocaleString('en-US') ?? ''}).`;
       outage.textContent = m.state === 'reconnecting' ? `Cluster unreachable, reconnecting… ${m.message ?? ''}` : m.state === 'stopped' && m.message ? m.message : '';
       stopped = m.state === 'stopped';
+      paused = m.state === 'paused';
+      setIcon(pauseButton, paused ? 'debug-continue' : 'debug-pause', paused ? 'Resume' : 'Pause');
       pauseButton.disabled = stopped;
       stopButton.disabled = stopped;
       commitButton.disabled = stopped;
+      grid.setEmptyText(stopped ? 'No records.' : m.received === 0 ? 'Waiting for records…' : 'No record matches the search and filters.');
       break;
+    }
     case 'partitions':
       showPartitions(m.partitions, m.committedAt);
       break;
     case 'details':
       showDetails(m.record);
       break;
+    case 'reveal':
+      grid.select(m.index, false);
+      grid.viewport.focus({ preventScroll: true });
+      break;
+    case 'search':
+      search.classList.toggle('invalid', Boolean(m.error));
+      searchInput.title = m.error ?? (m.matches !== undefined ? `${m.matches.toLocaleString('en-US')} of ${m.scanned?.toLocaleString('en-US')} records match (${m.elapsedMs} ms). ${SEARCH_HELP}` : SEARCH_HELP);
+      searchInput.setAttribute('aria-invalid', String(Boolean(m.error)));
+      if (m.error) {
+        notice.textContent = m.error;
+        notice.title = m.error;
+        notice.dataset.kind = 'error';
+      } else if (notice.dataset.kind === 'error') notice.textContent = '';
+      break;
     case 'notice':
-      notice.show(m.text, m.kind === 'error' ? 'error' : 'info');
-      notice.root.dataset.kind = m.kind;
+      // Information fades after a while; an error stays until the next notice.
+      window.clearTimeout(noticeTimer);
+      if (m.kind === 'info') noticeTimer = window.setTimeout(() => (notice.textContent = ''), 8000);
+      notice.textContent = m.text;
+      notice.title = m.text;
+      notice.dataset.kind = m.kind;
       break;
   }
 });

@@ -33,14 +33,18 @@ export interface RecordDetails {
   timestamp: number;
   key: DecodedText | null;
   value: DecodedText | null;
-  headers: { key: string; value: DecodedText | null }[];
+  /** `binary`: the header value is not UTF-8 and `value.text` is its hex. */
+  headers: { key: string; value: DecodedText | null; binary?: boolean }[];
   valueBytes: number;
+  /** Why the key or value shown is not whole: the buffer kept a preview (being read back), or it is too large for the pane. */
+  partial?: string;
 }
 
 export interface FilterValues {
   /** Comma-separated partition numbers; empty: all. */
   partitions: string;
   key: string;
+  /** The search box: searched in values and header values. */
   text: string;
   regex: boolean;
   /** ISO date-time or empty. */
@@ -59,15 +63,43 @@ export interface PartitionStatus {
 
 export type ViewerState = 'starting' | 'live' | 'paused' | 'reconnecting' | 'stopped';
 
+export type StartKind = 'newest' | 'earliest' | 'latest' | 'offset' | 'timestamp' | 'committed';
+
+/** Where the tail reads from and how it decodes: the viewer's source bar; changing it restarts the tail. */
+export interface SourceValues {
+  start: StartKind;
+  /** newest: records per partition; offset: one offset or partition:offset pairs; timestamp: a date-time. */
+  startValue: string;
+  /** Comma-separated partition numbers; empty: all. */
+  partitions: string;
+  /** Empty: no group. */
+  group: string;
+  commit: CommitMode;
+  isolation: 'read_committed' | 'read_uncommitted';
+  keyFormat: string;
+  valueFormat: string;
+}
+
+export type SortColumn = 'partition' | 'offset' | 'timestamp' | 'key' | 'value' | 'headers' | 'size';
+
 export interface ViewerInit {
   connectionName: string;
   topic: string;
+  /** The tab's title ("Consume: orders (2)" for a second viewer of one topic). */
+  title: string;
   /** Human summary of the choices: start, partitions, group, isolation, formats. */
   summary: string;
   groupId?: string;
   commitMode?: CommitMode;
   capacity: number;
   filter: FilterValues;
+  source: SourceValues;
+  /** Deserializers to choose from in the source bar. */
+  formats: { name: string; label: string }[];
+  /** The topic's partitions when the viewer opened. */
+  partitions: number[];
+  timeZone: 'local' | 'utc';
+  detailsPosition: 'right' | 'below' | 'auto';
 }
 
 /** Webview → host. */
@@ -82,8 +114,15 @@ export type ViewerRequest =
   | { type: 'filter'; filter: FilterValues }
   | { type: 'select'; seq: number }
   | { type: 'export' }
+  /** Search the topic itself (not the buffer), starting from what the search box holds. */
+  | { type: 'searchTopic'; query: string }
   | { type: 'copy'; seq: number }
+  | { type: 'openInEditor'; seq: number }
   | { type: 'produceSimilar'; seq: number }
+  /** Restart the tail in place with these choices. */
+  | { type: 'restart'; source: SourceValues }
+  /** Sort the buffered rows by a column (a snapshot); null: arrival order, following the tail. */
+  | { type: 'sort'; sort: { column: SortColumn; descending: boolean } | null }
   /** The rows the table shows (a screenful plus overscan); follow: stay on the newest rows. */
   | { type: 'window'; from: number; size: number; follow: boolean }
   /** The webview has drawn the update made at this seq (after-display commits go up to it). */
@@ -96,7 +135,7 @@ export type ViewerMessage =
    * The table: `count` matching records, and rows from index `from` (the page in view). `dropped`
    * rows left the front since the last update (the cap), so a scrolled view can keep its place.
    */
-  | { type: 'view'; reset: boolean; count: number; dropped: number; from: number; rows: Row[]; upToSeq: number }
+  | { type: 'view'; reset: boolean; count: number; dropped: number; from: number; rows: Row[]; upToSeq: number; sorted?: boolean }
   | {
       type: 'stats';
       state: ViewerState;
@@ -108,4 +147,8 @@ export type ViewerMessage =
     }
   | { type: 'partitions'; partitions: PartitionStatus[]; committedAt?: number }
   | { type: 'details'; record: RecordDetails | undefined }
-  | { type: 'notice'; kind: 'info' | 'error'; text: string };
+  /** How the last search went: a syntax error (with its position), a time-out, or the matches found. */
+  | { type: 'search'; error?: string; matches?: number; scanned?: number; elapsedMs?: number }
+  | { type: 'notice'; kind: 'info' | 'error'; text: string }
+  /** Select (and scroll to) the row at this index: a record opened from the topic search. */
+  | { type: 'reveal'; index: number };
