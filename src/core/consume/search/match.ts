@@ -16,8 +16,11 @@ export type RecordMatcher = (r: SearchRecord) => boolean;
 /** Per-record lazily parsed JSON value, shared by every JSON-path term of one evaluation. */
 interface Ctx {
   r: SearchRecord;
-  json?: { value: ExactJson } | null;
+  json?: { value: Parsed } | null;
 }
+
+/** 16 or more digits in a row: a number that a double may not hold exactly. */
+const LONG_DIGITS = /\d{16}/;
 
 function textTest(m: TextMatch): (s: string) => boolean {
   if (m.kind === 'substring') {
@@ -52,11 +55,15 @@ function compareOffsets(a: string, b: string): number {
 }
 
 /** Compares a JSON value with a literal; undefined when they cannot be compared (different kinds). */
-function compareJson(v: ExactJson | undefined, lit: JsonLiteral): number | undefined {
+function compareJson(v: Parsed | undefined, lit: JsonLiteral): number | undefined {
   if (v === undefined) return undefined;
   switch (lit.kind) {
     case 'number':
-      return v instanceof ExactNumber ? compareNumberText(v.text, lit.text) : undefined;
+      if (v instanceof ExactNumber) return compareNumberText(v.text, lit.text);
+      if (typeof v !== 'number') return undefined;
+      // A plain number came from text without 16-digit runs, so it is exact; a long literal compares as BigInt.
+      if (Number.isInteger(v) && /^-?\d{16,}$/.test(lit.text)) return compareNumberText(String(BigInt(v)), lit.text);
+      return v < Number(lit.text) ? -1 : v > Number(lit.text) ? 1 : 0;
     case 'string':
       return typeof v === 'string' ? (v < lit.value ? -1 : v > lit.value ? 1 : 0) : undefined;
     case 'boolean':
@@ -66,8 +73,11 @@ function compareJson(v: ExactJson | undefined, lit: JsonLiteral): number | undef
   }
 }
 
-function at(json: ExactJson, path: (string | number)[]): ExactJson | undefined {
-  let cur: ExactJson | undefined = json;
+/** A parsed value: exact numbers where the text had long digit runs, plain numbers otherwise. */
+type Parsed = ExactJson | number | Parsed[] | { [key: string]: Parsed };
+
+function at(json: Parsed, path: (string | number)[]): Parsed | undefined {
+  let cur: Parsed | undefined = json;
   for (const step of path) {
     if (cur === null || typeof cur !== 'object' || cur instanceof ExactNumber) return undefined;
     if (Array.isArray(cur)) {
@@ -81,11 +91,12 @@ function at(json: ExactJson, path: (string | number)[]): ExactJson | undefined {
   return cur;
 }
 
-function jsonOf(ctx: Ctx): ExactJson | undefined {
+function jsonOf(ctx: Ctx): Parsed | undefined {
   if (ctx.json === undefined) {
     const text = ctx.r.value;
     try {
-      ctx.json = text === null ? null : { value: parseExactJson(text) };
+      // The native parser is several times faster; the exact one only when a number could be rounded.
+      ctx.json = text === null ? null : { value: LONG_DIGITS.test(text) ? parseExactJson(text) : (JSON.parse(text) as Parsed) };
     } catch {
       ctx.json = null;
     }
