@@ -152,7 +152,8 @@ describe('Cluster health and failover (core, three real brokers)', function () {
 
   it('keeps min.insync.replicas editable: lowered to 1, an RF 2 topic accepts acks=all with one replica', async () => {
     await setTopicConfig(client, 'fo-rf2', 'min.insync.replicas', '1');
-    const health = await checkClusterHealth(client);
+    // Each broker applies a topic config change on its own time: wait until the one asked says so.
+    const health = await pollHealth(client, (h) => h.topics.find((t) => t.name === 'fo-rf2')?.minIsr === 1, 30_000);
     assert.equal(health.topics.find((t) => t.name === 'fo-rf2')?.minIsr, 1);
     assert.equal(delivered(await send(client, 'fo-rf2', 1, 5, 0)), 5);
   });

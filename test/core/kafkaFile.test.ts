@@ -207,6 +207,19 @@ describe('.kafka files: parser', () => {
     assert.equal(typeof JSON.parse(order.value).total, 'number');
   });
 
+  it('takes a CreateTime from timestamp: (ISO-8601 or epoch ms) and puts a bad one at its position', () => {
+    const [iso, epoch, bad] = producers(
+      ['PRODUCER a', 'topic: t', 'timestamp: 2024-05-01T12:00:00Z', 'v', '###', 'PRODUCER b', 'topic: t', 'timestamp: 1714564800000', 'v', '###', 'PRODUCER c', 'topic: t', 'timestamp: yesterday', 'v', '###'].join('\n'),
+    );
+    assert.equal((checkProducer(iso).definition as ProducerDefinition).timestamp, '2024-05-01T12:00:00Z');
+    assert.equal((checkProducer(epoch).definition as ProducerDefinition).timestamp, '1714564800000');
+    const failed = checkProducer(bad);
+    assert.equal(failed.definition, undefined, 'a block with a bad timestamp does not run');
+    const problem = failed.diagnostics.find((d) => d.severity === 'error');
+    assert.ok(problem && /"yesterday" is not a timestamp/.test(problem.message), JSON.stringify(failed.diagnostics));
+    assert.equal(problem.range.start.line, 12);
+  });
+
   it('parses durations and partition lists', () => {
     assert.deepEqual(['3s', '5m', '1h', '500ms', '2.5s', 'soon', '3'].map(parseDuration), [3000, 300_000, 3_600_000, 500, 2500, undefined, undefined]);
     assert.deepEqual(['0', '0,1,2', '0-2', '0,2-3', '2,0,2', '0-', 'a'].map(parsePartitions), [[0], [0, 1, 2], [0, 1, 2], [0, 2, 3], [0, 2], undefined, undefined]);

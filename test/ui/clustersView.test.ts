@@ -53,6 +53,10 @@ describe('Kafka view (UI)', function () {
 
   it('a connection to a port nobody listens on shows the cause as a tree item with a retry, not an endless spinner', async () => {
     const { page } = wb!;
+    // The first connection's topics fill the view (the shared broker has many): collapse them, as a
+    // user would, so the second connection's row is on screen to click.
+    await treeItem(page, 'Sandbox broker').hover();
+    await page.locator('.part.sidebar .pane-header .action-label[aria-label="Collapse All"]').first().click();
     const started = Date.now();
     await treeItem(page, 'Nothing here').click();
     const error = page.locator('.part.sidebar .monaco-list-row').filter({ hasText: 'Nothing is listening at 127.0.0.1:1' });

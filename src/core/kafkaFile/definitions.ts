@@ -5,6 +5,7 @@
  */
 import type { BlockProperty, ConsumerBlock, FileDiagnostic, FileRange, KafkaBlock, ProducerBlock } from './model';
 import { compileRecordTemplate, type RecordTemplates, type TemplateProblem } from './template';
+import { parseRecordTimestamp } from '../produce/produceService';
 
 export const NUMBER_FORMATS = ['double', 'float', 'integer', 'long', 'short'] as const;
 export type NumberFormat = (typeof NUMBER_FORMATS)[number];
@@ -33,6 +34,8 @@ export interface ProducerDefinition {
   send?: 'synchronous' | 'asynchronous' | 'fire-and-forget';
   count?: number;
   transaction?: 'commit' | 'abort';
+  /** CreateTime for every record of the block: epoch ms or ISO-8601, as the produce command takes it. */
+  timestamp?: string;
 }
 
 export type ConsumerStart =
@@ -237,7 +240,11 @@ export function checkProducer(block: ProducerBlock): Checked<ProducerDefinition>
     else def.count = n;
   }
   const timestamp = lastOf(block, 'timestamp');
-  if (timestamp) out.warn(timestamp.nameRange, 'timestamp is not applied yet: the records get the time they are sent.');
+  if (timestamp) {
+    const parsed = parseRecordTimestamp(timestamp.value);
+    if (parsed.ok) def.timestamp = timestamp.value.trim();
+    else out.error(timestamp.valueRange, parsed.message);
+  }
   if (def.transaction && (def.acks === 0 || def.acks === 1)) out.error(lastOf(block, 'acks')!.valueRange, 'A transaction needs acks: all.');
   if (def.transaction && def.send === 'fire-and-forget') out.error(lastOf(block, 'send')!.valueRange, 'A transaction needs send: sync or async (it commits only what the broker confirmed).');
   if (def.idempotent && (def.acks === 0 || def.acks === 1)) out.error(lastOf(block, 'acks')!.valueRange, 'An idempotent producer needs acks: all.');

@@ -85,7 +85,7 @@ export const PRODUCER_PROPERTIES: PropertyDefinition[] = [
   { name: 'compression', description: 'Batch compression: none (default), gzip, snappy, lz4, zstd.', values: ['none', 'gzip', 'snappy', 'lz4', 'zstd'] },
   { name: 'send', description: '`sync` waits for each record (default), `async` keeps several in flight, `fire-and-forget` does not wait for answers.', values: ['sync', 'async', 'fire-and-forget'] },
   { name: 'count', description: 'How many records "Produce record" sends (default 1); `{{i}}` is the record index.', values: ['1', '10', '100'] },
-  { name: 'timestamp', description: 'Record timestamp (ms since 1970 or ISO time). Not sent yet: the produce command takes no timestamp; the broker sets the send time.' },
+  { name: 'timestamp', description: 'CreateTime of the records (ms since 1970 or ISO-8601 time); refused when the topic uses LogAppendTime.' },
   { name: 'transaction', description: 'Send the records in one transaction and `commit` or `abort` it (needs acks all and sync/async).', values: ['commit', 'abort'] },
 ];
 

@@ -117,10 +117,12 @@ export class KafkaFileRuns implements vscode.Disposable {
       keyFormat: hasKey ? key_.format : 'none',
       valueFormat: value.format,
       records: records.map((r) => ({ key: hasKey ? (r.key ?? null) : null, value: def.valueFormat.kind === 'none' ? null : r.value, headers: r.headers })),
-      partitionMode: def.partition === 'key' ? 'key-hash' : typeof def.partition === 'number' ? 'explicit' : 'any',
+      // Like Kafka's own clients by default: a keyed record goes to its key's partition.
+      partitionMode: def.partition === 'key' ? 'key-hash' : typeof def.partition === 'number' ? 'explicit' : def.partition === 'any' ? 'any' : 'default',
       partition: typeof def.partition === 'number' ? def.partition : undefined,
       sendStyle: def.send ?? 'synchronous',
       transaction: def.transaction,
+      timestamp: def.timestamp,
       settings: {
         ...(def.acks !== undefined ? { acks: def.acks } : {}),
         ...(def.idempotent !== undefined ? { idempotent: def.idempotent } : {}),
