@@ -34,7 +34,7 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
   };
 
   const start = async (): Promise<{ bootstrap: string; reused: boolean } | undefined> => {
-    const existing = await findRunningBroker(dataDir);
+    const existing = await findRunningBroker(dataDir, (problem) => log().warn(`local broker: ${problem}`));
     if (existing) {
       await saveConnection(existing.bootstrap);
       void vscode.window.showInformationMessage(`The local Kafka broker is already running at ${existing.bootstrap}.`);
