@@ -12,7 +12,7 @@ import type * as vscode from 'vscode';
 export type Check<T> = ((value: unknown, path: string) => string | undefined) & { readonly __type?: T };
 
 function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'string' ? `a string of ${value.length} characters` : `a ${typeof value}`;
 }

@@ -362,6 +362,8 @@ onHostMessage<FormMessage>((message) => {
     case 'testResult':
       testButton.disabled = false;
       status.show(message.text, message.ok ? 'ok' : 'error');
+      // The answer can be several lines below the buttons: bring it into view.
+      status.root.scrollIntoView({ block: 'nearest' });
       break;
     case 'saveResult':
       saveButton.disabled = false;
