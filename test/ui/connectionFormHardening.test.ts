@@ -91,7 +91,7 @@ describe('Connection form hardening (UI)', function () {
     await assertPainted(form, '.field:has(#password) .field-hint');
     await form.locator('vscode-button#test').click();
     const passwordError = form.locator('.field:has(#password) .field-error');
-    await passwordError.filter({ hasText: 'The bootstrap servers changed' }).waitFor({ timeout: 10_000 });
+    await passwordError.filter({ hasText: 'Enter it again: the stored one is not sent to the changed settings.' }).waitFor({ timeout: 10_000 });
     await status.filter({ hasText: 'Not tested: the form has errors.' }).waitFor();
     await screenshot(page, 'connection-form-secret-stale');
 
@@ -103,7 +103,16 @@ describe('Connection form hardening (UI)', function () {
 
   it('drops wrong-shaped messages posted into the webview host (logged), and a CA file that cannot be read is reported with Test enabled again', async () => {
     const { page } = wb!;
+    // In a narrow editor group, the clear-text warning wraps inside the form.
+    await runCommand(page, 'File: New Untitled Text File');
+    await runCommand(page, 'View: Split Editor Right');
+    await runCommand(page, 'View: Split Editor Right');
     const form = await openAddForm(page);
+    await chooseOption(form, 'mechanism', 'SASL/PLAIN');
+    await form.locator('#mechanism-warning').waitFor();
+    await assertPainted(form, '#mechanism-warning');
+    await screenshot(page, 'connection-form-plain-warning-narrow');
+    await chooseOption(form, 'mechanism', 'None');
     // A field name that is not one of the form's file fields, a path smuggled in, a test with broken values.
     await postRaw(page, { type: 'pickFile', requestId: 900, field: '/etc/passwd' });
     await postRaw(page, { type: 'test', requestId: 901, values: { name: 5 } });

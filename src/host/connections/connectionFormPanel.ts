@@ -32,19 +32,20 @@ async function usableStoredSecrets(
   if (!editing) return { secrets: {}, staleErrors: () => ({}) };
   const secrets = await manager.store.secretsFor(editing.name);
   const stale = staleSecrets(formValuesOf(editing), values);
-  const dropped: [SecretField, string][] = [];
-  for (const [field, reason] of Object.entries(stale) as [SecretField, string][]) {
+  const dropped: SecretField[] = [];
+  // The field's hint already says why (secretScope.ts, shown as the user edits); the error asks.
+  for (const field of Object.keys(stale) as SecretField[]) {
     const secret = FORM_SECRETS[field];
     if (secrets[secret] === undefined) continue;
     secrets[secret] = undefined;
-    if (!values[field]) dropped.push([field, reason]);
+    if (!values[field]) dropped.push(field);
   }
   return {
     secrets,
     staleErrors: (profile) => {
       const inUse = secretsInUse(profile);
       const errors: FieldErrors = {};
-      for (const [field, reason] of dropped) if (inUse[FORM_SECRETS[field]]) errors[field] = reason;
+      for (const field of dropped) if (inUse[FORM_SECRETS[field]]) errors[field] = 'Enter it again: the stored one is not sent to the changed settings.';
       return errors;
     },
   };
