@@ -13,6 +13,7 @@ import { promises as fsp } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readJsonFile, writeFileAtomic } from './atomicWrite';
 import { findJava, JAVA_MISSING_MESSAGE, KAFKA_VERSION, MIN_JAVA_MAJOR } from './kafkaJars';
 
 export interface Credentials {
@@ -276,19 +277,14 @@ function delay(ms: number): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // broker.json / broker.pid
 
-/** Reads dataDir/broker.json, or undefined when there is none (whether or not the broker runs). */
-export async function readBrokerInfo(dataDir: string): Promise<BrokerInfo | undefined> {
-  try {
-    return JSON.parse(await fsp.readFile(path.join(dataDir, BROKER_JSON), 'utf8')) as BrokerInfo;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+/** Reads dataDir/broker.json, or undefined when there is none (whether or not the broker runs) or it is damaged. */
+export async function readBrokerInfo(dataDir: string, onCorrupt?: (message: string) => void): Promise<BrokerInfo | undefined> {
+  return readJsonFile<BrokerInfo>(path.join(dataDir, BROKER_JSON), onCorrupt);
 }
 
 /** broker.json of the broker running in dataDir, or undefined when none runs there. */
-export async function findRunningBroker(dataDir: string): Promise<BrokerInfo | undefined> {
-  const info = await readBrokerInfo(dataDir);
+export async function findRunningBroker(dataDir: string, onCorrupt?: (message: string) => void): Promise<BrokerInfo | undefined> {
+  const info = await readBrokerInfo(dataDir, onCorrupt);
   if (!info) return undefined;
   return (await isKafkaBrokerProcess(info.pid, dataDir)) ? info : undefined;
 }
@@ -829,7 +825,7 @@ export async function startLocalBroker(opts: LocalBrokerOptions): Promise<Runnin
     files: { config: l.config, log: l.serverLog, stdout: l.stdoutLog, pid: l.pidFile, info: l.infoFile },
     startedAt: new Date().toISOString(),
   };
-  await fsp.writeFile(l.infoFile, `${JSON.stringify(info, null, 2)}\n`);
+  await writeFileAtomic(l.infoFile, `${JSON.stringify(info, null, 2)}\n`);
 
   let stopping: Promise<void> | undefined;
   return {

@@ -10,7 +10,10 @@ import {
   type OAuthSettings,
   type SaslMechanism,
 } from '../../core/connection/profile';
+import type { SecretField } from '../../../webview/src/connectionForm/protocol';
+import { staleSecrets } from '../../../webview/src/connectionForm/secretScope';
 import { settings } from '../settings';
+import { FORM_SECRETS, formValuesOf } from './connectionForm';
 
 const CONNECTIONS_KEY = 'connections';
 
@@ -110,9 +113,16 @@ export class ConnectionStore {
 
   /**
    * Adds or replaces a profile; `replacing` names the profile being edited (it may be renamed, and
-   * its stored secrets move with it). A secret no longer used by the profile is deleted.
+   * its stored secrets move with it). A secret no longer used by the profile is deleted, and so is
+   * one whose endpoint, mechanism or user changed without a new value being given: a password is
+   * never sent to a host it was not entered for.
    */
   async save(profile: ConnectionProfile, changes: SecretChanges, replacing?: string): Promise<void> {
+    const previous = this.get(replacing ?? profile.name);
+    const stale = new Set<SecretName>();
+    if (previous) {
+      for (const field of Object.keys(staleSecrets(formValuesOf(previous), formValuesOf(profile))) as SecretField[]) stale.add(FORM_SECRETS[field]);
+    }
     const others = this.list().filter((p) => p.name !== profile.name && p.name !== replacing);
     await this.write([...others, profile]);
     const inUse = secretsInUse(profile);
@@ -121,9 +131,9 @@ export class ConnectionStore {
       if (replacing && replacing !== profile.name) {
         const old = await this.secrets.get(secretKey(replacing, secret));
         await this.secrets.delete(secretKey(replacing, secret));
-        value ??= old;
+        if (!stale.has(secret)) value ??= old;
       }
-      if (!inUse[secret]) await this.secrets.delete(secretKey(profile.name, secret));
+      if (!inUse[secret] || (stale.has(secret) && value === undefined)) await this.secrets.delete(secretKey(profile.name, secret));
       else if (value !== undefined) await this.secrets.store(secretKey(profile.name, secret), value);
     }
   }

@@ -108,7 +108,7 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
       // Some nodes left over (one was killed to try failover): stop them and start all three again.
       if (existingCluster) await stopClusterInDir(clusterDir);
     }
-    const existing = nodes === 1 ? await findRunningBroker(dataDir) : undefined;
+    const existing = nodes === 1 ? await findRunningBroker(dataDir, (problem) => log().warn(`local broker: ${problem}`)) : undefined;
     if (existing) {
       await saveConnection(existing.bootstrap);
       void vscode.window.showInformationMessage(`The local Kafka broker is already running at ${existing.bootstrap}.`);

@@ -13,6 +13,7 @@ import type {
   SecretField,
   TrustSource,
 } from './protocol';
+import { cleartextWarnings, staleSecrets } from './secretScope';
 
 const api = vscodeApi<FormRequest>();
 let nextRequestId = 1;
@@ -109,6 +110,41 @@ const presetHelp = document.createElement('div');
 presetHelp.className = 'field-hint preset-help';
 presetHelp.id = 'presetHelp';
 const pendingFiles = new Map<number, PemField>();
+/** The values the form opened with, and which secrets were stored for them (edit mode). */
+let initial: ConnectionFormValues | undefined;
+let storedSecrets: Partial<Record<SecretField, boolean>> = {};
+
+/** A line under a field for a warning that does not block (clear-text secrets, a stale secret). */
+function warningLine(key: Key): HTMLElement {
+  const root = fields[key].root;
+  let line = root.querySelector<HTMLElement>('.field-warning');
+  if (!line) {
+    line = document.createElement('div');
+    line.className = 'field-warning';
+    line.id = `${key}-warning`;
+    line.setAttribute('role', 'status');
+    root.querySelector('.field-error')?.before(line);
+  }
+  return line;
+}
+
+/**
+ * Says on each stored secret whether it is still kept or must be typed again because what it
+ * belongs to changed, and warns about secrets that would travel in clear text.
+ */
+function updateSecretHints(): void {
+  const now = values();
+  const stale = initial ? staleSecrets(initial, now) : {};
+  for (const [key, stored] of Object.entries(storedSecrets) as [SecretField, boolean][]) {
+    const hint = fields[key].root.querySelector('.field-hint');
+    if (!stored || !hint) continue;
+    hint.textContent = stale[key] ?? KEEP;
+    hint.classList.toggle('stale', Boolean(stale[key]));
+  }
+  const warnings = cleartextWarnings(now);
+  warningLine('mechanism').textContent = warnings.mechanism ?? '';
+  warningLine('registryUsername').textContent = warnings.registryUsername ?? '';
+}
 
 function values(): ConnectionFormValues {
   const out = {} as Record<string, unknown>;
@@ -205,6 +241,8 @@ const testButton = button({
   label: 'Test Connection',
   secondary: true,
   onClick: () => {
+    // One test at a time; the host always answers (even when it fails), which re-enables the button.
+    testButton.disabled = true;
     status.show('Testing…', 'busy');
     post({ type: 'test', requestId: nextRequestId++, values: values() });
   },
@@ -212,7 +250,10 @@ const testButton = button({
 const saveButton = button({
   id: 'save',
   label: 'Save',
-  onClick: () => post({ type: 'save', requestId: nextRequestId++, values: values() }),
+  onClick: () => {
+    saveButton.disabled = true;
+    post({ type: 'save', requestId: nextRequestId++, values: values() });
+  },
 });
 const cancelButton = button({ id: 'cancel', label: 'Cancel', secondary: true, onClick: () => post({ type: 'cancel' }) });
 
@@ -292,6 +333,9 @@ function render(mode: 'add' | 'edit'): void {
   for (const key of ['mechanism', 'oauthMode', 'tlsEnabled', 'trustSource', 'clientAuth', 'registryUrl', 'registryUsername'] as const) {
     fields[key].onChange(updateVisibility);
   }
+  for (const key of ['bootstrapServers', 'mechanism', 'username', 'tokenEndpoint', 'oauthClientId', 'tlsEnabled', 'truststoreFile', 'keystoreFile', 'keyFile', 'registryUrl', 'registryUsername'] as const) {
+    fields[key].onChange(updateSecretHints);
+  }
   fields.preset.onChange(() => applyPreset(fields.preset.get()));
 }
 
@@ -308,18 +352,21 @@ onHostMessage<FormMessage>((message) => {
       }
       render(message.mode);
       for (const [key, value] of Object.entries(message.values)) (fields as Record<string, Field<unknown>>)[key]?.set(value);
-      for (const [key, stored] of Object.entries(message.stored) as [SecretField, boolean][]) {
-        const hint = fields[key].root.querySelector('.field-hint');
-        if (stored && hint) hint.textContent = KEEP;
-      }
+      initial = message.mode === 'edit' ? { ...message.values } : undefined;
+      storedSecrets = message.stored;
+      updateSecretHints();
       // The toolkit's elements upgrade asynchronously; apply visibility once they exist.
       requestAnimationFrame(updateVisibility);
       break;
     }
     case 'testResult':
+      testButton.disabled = false;
       status.show(message.text, message.ok ? 'ok' : 'error');
+      // The answer can be several lines below the buttons: bring it into view.
+      status.root.scrollIntoView({ block: 'nearest' });
       break;
     case 'saveResult':
+      saveButton.disabled = false;
       showErrors(message.errors);
       if (!message.ok) status.show(message.message ?? 'Fix the fields marked above.', 'error');
       break;
