@@ -6,7 +6,7 @@ import type { KafkaClient } from '../../src/core/kafka/client';
 import { deleteGroup, resetGroupOffsets } from '../../src/core/kafka/groups';
 import { createTopic, deleteTopic } from '../../src/core/kafka/topics';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { answerQuickInput, clickActivityBarItem, openWorkbench, quickInput, runCommand, runContextMenuItem, screenshot, treeItem, type Workbench } from './support/workbench';
+import { answerQuickInput, clickActivityBarItem, openWorkbench, quickInput, runCommand, runContextMenuItem, screenshot, treeItem, type Workbench, collapseSideBarView } from './support/workbench';
 import { plainClient } from '../support/plainClient';
 
 describe('Topic explorer (UI)', function () {
@@ -47,6 +47,8 @@ describe('Topic explorer (UI)', function () {
   it('creates a topic from the command palette, shows its partitions and a group\'s lag, and deletes it from the context menu', async () => {
     const { page } = wb!;
     await clickActivityBarItem(page, 'Kafka');
+    // The shared broker has many topics: give the Clusters view the side bar's height.
+    await collapseSideBarView(page, 'Delivery Reports');
     await treeItem(page, 'UI broker').click();
     await treeItem(page, 'Topics').waitFor({ state: 'visible', timeout: 30_000 });
 

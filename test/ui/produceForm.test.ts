@@ -9,7 +9,7 @@ import { createTopic } from '../../src/core/kafka/topics';
 import { kcatRead, pythonPartitions } from '../support/produceTools';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 import { choose, inViewport, openForm, reportRow, setEditor, setField } from './support/produceForm';
-import { clickActivityBarItem, openWorkbench, runCommand, runContextMenuItem, screenshot, treeItem, webviewFrame, type Workbench } from './support/workbench';
+import { clickActivityBarItem, openWorkbench, runCommand, runContextMenuItem, screenshot, treeItem, webviewFrame, type Workbench, collapseSideBarView, setSideBarViewExpanded } from './support/workbench';
 import { plainClient } from '../support/plainClient';
 
 describe('Produce Message form (UI)', function () {
@@ -159,6 +159,9 @@ describe('Produce Message form (UI)', function () {
     topics.push(topic);
     const { page } = wb!;
     await clickActivityBarItem(page, 'Kafka');
+    // The shared broker has many topics and Delivery Reports sits below the tree: give the Clusters
+    // view the height while finding the partition, then open the reports again to read the report.
+    await collapseSideBarView(page, 'Delivery Reports');
     await treeItem(page, 'ui-produce').click();
     await treeItem(page, 'Topics').waitFor({ state: 'visible', timeout: 30_000 });
     await treeItem(page, 'Topics').click();
@@ -174,6 +177,7 @@ describe('Produce Message form (UI)', function () {
     await prefilled.waitFor({ timeout: 30_000 });
     assert.equal(await form.locator('input#topic').inputValue(), topic);
     await setEditor(form, 'value', 'from the tree');
+    await setSideBarViewExpanded(page, 'Delivery Reports', true);
     await form.locator('button#send').click();
     await reportRow(page, `${topic} [2] @ 0`).waitFor({ timeout: 30_000 });
     assert.deepEqual((await kcatRead(broker.bootstrap, topic)).map((r) => `${r.partition}:${r.value}`), ['2:from the tree']);
@@ -240,6 +244,7 @@ describe('Produce Message form (UI)', function () {
     await page.locator('.getting-started-step', { hasText: 'Produce a record' }).first().click();
     await page.getByRole('button', { name: 'Produce Message…' }).first().waitFor({ timeout: 10_000 });
     await screenshot(page, 'produce-walkthrough');
-    await runCommand(page, 'View: Close All Editor Groups');
+    // The last test of the file: the workbench closes with it (focus is in the walkthrough's
+    // rendered step, where the command palette's key does not reach the workbench).
   });
 });

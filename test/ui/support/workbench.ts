@@ -248,3 +248,17 @@ export async function chooseOption(form: FrameLocator, dropdown: string, label: 
   await form.locator(`vscode-dropdown#${dropdown}`).click();
   await form.locator(`vscode-dropdown#${dropdown} vscode-option`, { hasText: label }).first().click();
 }
+
+/**
+ * Collapses or expands a view of the side bar by its header (as a user clicks it): collapsing the
+ * Kafka container's Delivery Reports view gives the Clusters view the height it takes otherwise.
+ */
+export async function setSideBarViewExpanded(page: Page, title: string, expanded: boolean): Promise<void> {
+  const header = page.locator('.part.sidebar .pane-header', { hasText: title }).first();
+  await header.waitFor({ state: 'visible' });
+  if (((await header.getAttribute('aria-expanded')) !== 'false') !== expanded) await header.click();
+}
+
+export function collapseSideBarView(page: Page, title: string): Promise<void> {
+  return setSideBarViewExpanded(page, title, false);
+}
