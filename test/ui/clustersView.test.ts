@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { DEMO_TOPICS, createDemoData } from '../../scripts/demoData';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { clickActivityBarItem, openWorkbench, screenshot, treeItem, type Workbench } from './support/workbench';
+import { clickActivityBarItem, openWorkbench, screenshot, treeItem, type Workbench, collapseSideBarView } from './support/workbench';
 
 describe('Kafka view (UI)', function () {
   this.timeout(180_000);
@@ -31,6 +31,8 @@ describe('Kafka view (UI)', function () {
   it('lists the demo topics with their partition counts under the saved connection, and the status bar shows it', async () => {
     const { page } = wb!;
     await clickActivityBarItem(page, 'Kafka');
+    // The shared broker has many topics: give the Clusters view the side bar's height.
+    await collapseSideBarView(page, 'Delivery Reports');
     await treeItem(page, 'Sandbox broker').click();
     const topics = treeItem(page, 'Topics');
     await topics.waitFor({ state: 'visible', timeout: 30_000 });

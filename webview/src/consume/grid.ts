@@ -206,6 +206,7 @@ export class RecordGrid {
     this.syncHeader();
     this.render();
     this.requestWindow();
+    this.applyReveal();
     if (this.openPending && this.selectedSeq !== undefined && this.selectedIndex >= 0) {
       this.openPending = false;
       this.events.open(this.selectedSeq, false);
@@ -331,6 +332,31 @@ export class RecordGrid {
     const shown = visible(text);
     cell.textContent = shown.text;
     return shown.bidi;
+  }
+
+  private revealing?: { index: number; until: number };
+
+  /**
+   * Selects row `index` for the host (a topic-search match opened in the grid) and stops following
+   * the tail. The host restarts the tail before it asks, and the restart's first update (a reset,
+   * which selects nothing and follows the end) may arrive after this message: so the reveal is
+   * applied again to the updates of the next few seconds.
+   */
+  revealRow(index: number): void {
+    this.revealing = { index, until: Date.now() + 3000 };
+    this.applyReveal();
+  }
+
+  private applyReveal(): void {
+    if (!this.revealing) return;
+    if (Date.now() > this.revealing.until) {
+      this.revealing = undefined;
+      return;
+    }
+    if (this.count <= this.revealing.index || (this.selectedIndex === this.revealing.index && !this.follow)) return;
+    this.follow = false;
+    this.setPending(0);
+    this.select(this.revealing.index, false);
   }
 
   /** Moves the selection to row `index`, scrolls it into view and opens it. */

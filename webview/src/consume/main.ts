@@ -466,7 +466,7 @@ onHostMessage<ViewerMessage>((m) => {
       showDetails(m.record);
       break;
     case 'reveal':
-      grid.select(m.index, false);
+      grid.revealRow(m.index);
       grid.viewport.focus({ preventScroll: true });
       break;
     case 'search':
