@@ -376,3 +376,24 @@ export async function registryClientFor(
     timeoutMs,
   });
 }
+
+/**
+ * A cache of what is built from a registry schema (parsed, compiled), one promise per client and
+ * schema id, shared by every record naming that id. A failed build is forgotten, so a later record
+ * asks the registry again (it may have been down).
+ */
+export function schemaIdCache<T>(): (registry: SchemaRegistryClient, id: number, build: () => Promise<T>) => Promise<T> {
+  const perClient = new WeakMap<SchemaRegistryClient, Map<number, Promise<T>>>();
+  return (registry, id, build) => {
+    let byId = perClient.get(registry);
+    if (!byId) perClient.set(registry, (byId = new Map()));
+    let found = byId.get(id);
+    if (!found) {
+      found = build();
+      byId.set(id, found);
+      const cache = byId;
+      found.catch(() => cache.delete(id));
+    }
+    return found;
+  };
+}

@@ -2,7 +2,7 @@
 // Confluent wire format with a registered schema), and record bytes in, JSON or a reason out.
 import { AvroDecodeError, decodeAvro, encodeAvro, encodeConfluentWireFormat, parseConfluentWireFormat, SchemaEvolutionError } from './codec';
 import { avroValueFromJson, avroValueToJson, AvroValueError } from './json';
-import { SchemaRegistryError, subjectName, type SchemaRegistryClient, type SubjectNameStrategy } from './registry';
+import { schemaIdCache, SchemaRegistryError, subjectName, type SchemaRegistryClient, type SubjectNameStrategy } from './registry';
 import { AvroSchemaError, parseAvroSchema, type AvroSchema } from './schema';
 
 export interface AvroSerializeOptions {
@@ -140,22 +140,16 @@ export async function deserializeAvro(bytes: Buffer, options: AvroDeserializeOpt
   return deserializeAvroWith(bytes, { writerSchema, readerSchema, lookup: () => found });
 }
 
-const parsedById = new WeakMap<SchemaRegistryClient, Map<number, Promise<AvroSchema>>>();
+const parsedById = schemaIdCache<AvroSchema>();
 
 /** The registry's schema for an id, parsed once per client. */
 export function writerSchemaById(registry: SchemaRegistryClient, id: number): Promise<AvroSchema> {
-  let byId = parsedById.get(registry);
-  if (!byId) parsedById.set(registry, (byId = new Map()));
-  let parsed = byId.get(id);
-  if (!parsed) {
-    parsed = registry.getSchemaById(id).then((s) => {
+  return parsedById(registry, id, () =>
+    registry.getSchemaById(id).then((s) => {
       if (s.schemaType !== 'AVRO') throw new Error(`Schema ${id} in the registry is ${s.schemaType}, not Avro.`);
       return parseAvroSchema(s.schema, `registry schema ${id}`);
-    });
-    byId.set(id, parsed);
-    parsed.catch(() => byId.delete(id));
-  }
-  return parsed;
+    }),
+  );
 }
 
 function decodeWith(writer: AvroSchema, body: Buffer, reader: AvroSchema | undefined, format: 'confluent' | 'raw', schemaId?: number): AvroDeserialized {

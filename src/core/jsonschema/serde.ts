@@ -4,7 +4,7 @@
  * that breaks its schema is still shown, with what it breaks.
  */
 import { CONFLUENT_HEADER_LENGTH, CONFLUENT_MAGIC_BYTE, parseConfluentWireFormat } from '../avro/codec';
-import { SchemaRegistryError, subjectName, type SchemaReference, type SchemaRegistryClient, type SubjectNameStrategy } from '../avro/registry';
+import { schemaIdCache, SchemaRegistryError, subjectName, type SchemaReference, type SchemaRegistryClient, type SubjectNameStrategy } from '../avro/registry';
 import { compileJsonSchema, JsonSchemaError, type CompiledJsonSchema, type JsonSchemaViolation } from './schema';
 
 export function encodeJsonSchemaWireFormat(schemaId: number, json: string): Buffer {
@@ -14,26 +14,17 @@ export function encodeJsonSchemaWireFormat(schemaId: number, json: string): Buff
   return Buffer.concat([header, Buffer.from(json, 'utf8')]);
 }
 
-const byId = new WeakMap<SchemaRegistryClient, Map<number, Promise<CompiledJsonSchema>>>();
+const byId = schemaIdCache<CompiledJsonSchema>();
 
 /** The registry's JSON Schema for an id, with its references, compiled once per client. */
 export function jsonSchemaById(registry: SchemaRegistryClient, id: number): Promise<CompiledJsonSchema> {
-  let cache = byId.get(registry);
-  if (!cache) byId.set(registry, (cache = new Map()));
-  let found = cache.get(id);
-  if (!found) {
-    found = (async () => {
-      const s = await registry.getSchemaById(id);
-      if (s.schemaType !== 'JSON') throw new JsonSchemaError(`Schema ${id} in the registry is ${s.schemaType}, not a JSON Schema: read this record with the ${s.schemaType === 'PROTOBUF' ? 'Protobuf' : 'Avro'} deserializer.`);
-      const refs = await registry.referencedSchemas(s.references);
-      const file = `registry schema ${id}`;
-      return compileJsonSchema({ file, files: { ...Object.fromEntries(refs), [file]: s.schema } });
-    })();
-    cache.set(id, found);
-    const c = cache;
-    found.catch(() => c.delete(id));
-  }
-  return found;
+  return byId(registry, id, async () => {
+    const s = await registry.getSchemaById(id);
+    if (s.schemaType !== 'JSON') throw new JsonSchemaError(`Schema ${id} in the registry is ${s.schemaType}, not a JSON Schema: read this record with the ${s.schemaType === 'PROTOBUF' ? 'Protobuf' : 'Avro'} deserializer.`);
+    const refs = await registry.referencedSchemas(s.references);
+    const file = `registry schema ${id}`;
+    return compileJsonSchema({ file, files: { ...Object.fromEntries(refs), [file]: s.schema } });
+  });
 }
 
 export interface JsonSchemaRegisterOptions {

@@ -17,7 +17,7 @@ import { kafkaErrorType } from './client';
 import './codecs';
 import type { Isolation, RawMessage } from './consumer';
 import { KafkaWorkbenchError } from './errors';
-import { decodeFetchV11 } from './fastFetch';
+import { decodeFetchV11, type FetchedPartition } from './fastFetch';
 import { topicPartitions, unknownTopic, watermarks } from './offsets';
 
 /** What this file needs of kafkajs' internal cluster and broker objects. */
@@ -38,17 +38,8 @@ interface KjsProtocolRequest {
 interface KjsBrokerInternals {
   lookupRequest(apiKey: number, definition: unknown): (args: object) => KjsProtocolRequest;
 }
-interface KjsPartitionData {
-  partition: number;
-  errorCode: number;
-  highWatermark: string;
-  lastStableOffset?: string;
-  abortedTransactions?: { producerId: string; firstOffset: string }[];
-  messages: (RawMessage & { isControlRecord?: boolean; batchContext?: { producerId?: string; inTransaction?: boolean } })[];
-  /** From the lean decoder (fastFetch.ts): where the next fetch starts, and batches the prefilter skipped. */
-  nextOffset?: string;
-  skipped?: { baseOffset: number; lastOffset: number }[];
-}
+/** kafkajs' decoder and the lean one (fastFetch.ts) give the same shape. */
+type KjsPartitionData = FetchedPartition;
 interface KjsCluster {
   connect(): Promise<void>;
   disconnect(): Promise<void>;

@@ -5,7 +5,7 @@
  * and decoding a record — wire format or raw — to canonical JSON, never throwing for bad data.
  */
 import type * as protobuf from 'protobufjs';
-import { SchemaRegistryError, subjectName, type SchemaReference, type SchemaRegistryClient, type SubjectNameStrategy } from '../avro/registry';
+import { schemaIdCache, SchemaRegistryError, subjectName, type SchemaReference, type SchemaRegistryClient, type SubjectNameStrategy } from '../avro/registry';
 import { descriptorSchema, looksLikeDescriptor } from './descriptorSchema';
 import { decodeProtoToJson } from './json';
 import { indexesOf, isWellKnown, messageType, parseProtoSchema, ProtoSchemaError, typeAtIndexes, type ProtoSchema } from './schema';
@@ -36,26 +36,17 @@ export function parseBundle(bundle: ProtoBundle): { schema: ProtoSchema; type: p
   return { schema, type: messageType(schema, bundle.messageType) };
 }
 
-const byId = new WeakMap<SchemaRegistryClient, Map<number, Promise<ProtoSchema>>>();
+const byId = schemaIdCache<ProtoSchema>();
 
 /** The registry's Protobuf schema for an id, with its references, parsed once per client. */
 export function protoSchemaById(registry: SchemaRegistryClient, id: number): Promise<ProtoSchema> {
-  let cache = byId.get(registry);
-  if (!cache) byId.set(registry, (cache = new Map()));
-  let found = cache.get(id);
-  if (!found) {
-    found = (async () => {
-      const s = await registry.getSchemaById(id);
-      if (s.schemaType !== 'PROTOBUF') throw new ProtoSchemaError(`Schema ${id} in the registry is ${s.schemaType === 'JSON' ? 'a JSON Schema' : s.schemaType}, not Protobuf: read this record with the ${s.schemaType === 'JSON' ? 'JSON Schema' : 'Avro'} deserializer.`);
-      const refs = await registry.referencedSchemas(s.references);
-      const name = `registry schema ${id}`;
-      return looksLikeDescriptor(s.schema) ? descriptorSchema(name, s.schema, refs) : parseProtoSchema(name, s.schema, (imp) => refs.get(imp));
-    })();
-    cache.set(id, found);
-    const c = cache;
-    found.catch(() => c.delete(id));
-  }
-  return found;
+  return byId(registry, id, async () => {
+    const s = await registry.getSchemaById(id);
+    if (s.schemaType !== 'PROTOBUF') throw new ProtoSchemaError(`Schema ${id} in the registry is ${s.schemaType === 'JSON' ? 'a JSON Schema' : s.schemaType}, not Protobuf: read this record with the ${s.schemaType === 'JSON' ? 'JSON Schema' : 'Avro'} deserializer.`);
+    const refs = await registry.referencedSchemas(s.references);
+    const name = `registry schema ${id}`;
+    return looksLikeDescriptor(s.schema) ? descriptorSchema(name, s.schema, refs) : parseProtoSchema(name, s.schema, (imp) => refs.get(imp));
+  });
 }
 
 export interface ProtoRegisterOptions {
