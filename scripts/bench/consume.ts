@@ -4,10 +4,10 @@
 //      and once more with a value filter set;
 //   2. raw kafkajs eachBatch with the same consumer settings, counting records: kafkajs 2.2.4 as
 //      this project installs it (patches/ applied) and unpatched (the kafkajs-upstream alias);
-//   3. kcat -C;
+//   3. kcat -C (alternating with the others, median);
 //   4. Kafka's ConsumerPerformance (Java);
 // printed side by side, then the pipeline's heap after the 1M records (bounded by the cap).
-// Usage: npm run bench:consume [-- --records 1000000 --cap 100000 --runs 5]
+// Usage: npm run bench:consume [-- --records 1000000 --cap 100000 --runs 5 --pipeline-only]
 import { execFile, spawn } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { Kafka as UpstreamKafka } from 'kafkajs-upstream';
@@ -16,6 +16,7 @@ import type { RecordFilter } from '../../src/core/consume/filter';
 import { TailSession, type RowSink, type ViewUpdate } from '../../src/core/consume/tailSession';
 import { createTopic, plainClient } from '../../test/support/consumeFixtures';
 import { testBroker, testClasspath } from '../../test/support/testBroker';
+import { benchTopicReady } from './benchTopic';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -41,19 +42,8 @@ interface Result {
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 async function ensureData(bootstrap: string): Promise<void> {
+  if (await benchTopicReady(bootstrap, TOPIC, RECORDS)) return;
   const kafka = new Kafka({ clientId: 'bench', brokers: [bootstrap], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    if ((await admin.listTopics()).includes(TOPIC)) {
-      const offsets = await admin.fetchTopicOffsets(TOPIC);
-      if (offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0) === RECORDS) return;
-      await admin.deleteTopics({ topics: [TOPIC] });
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  } finally {
-    await admin.disconnect();
-  }
   await createTopic(bootstrap, TOPIC, 1);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
@@ -211,13 +201,25 @@ async function main(): Promise<void> {
   if (!global.gc) console.log('(run with node --expose-gc for exact heap figures; npm run bench:consume does)');
   const broker = await testBroker();
   await ensureData(broker.bootstrap);
+  if (args.includes('--pipeline-only')) {
+    // For a profile of our side alone: node --cpu-prof out/scripts/bench/consume.js --pipeline-only
+    for (let i = 0; i < RUNS; i++) {
+      const r = await pipeline(broker.bootstrap);
+      console.log(`our pipeline: ${Math.round(r.records / r.seconds).toLocaleString('en-US')} records/s (steady ${Math.round(r.records / r.steadySeconds!).toLocaleString('en-US')})`);
+    }
+    return;
+  }
   // Warm the page cache and the broker once, then alternate so neither side gets the warm run.
   await kcat(broker.bootstrap);
   const results: Result[] = [];
   const rawRuns: Result[] = [];
   const upstreamRuns: Result[] = [];
   const ourRuns: Awaited<ReturnType<typeof pipeline>>[] = [];
+  // kcat alternates with the others too: on a shared machine one kcat run in a quiet (or busy)
+  // moment made the ratio anything from 12% to 111%.
+  const kcatRuns: Result[] = [];
   for (let i = 0; i < RUNS; i++) {
+    kcatRuns.push(await kcat(broker.bootstrap));
     rawRuns.push(await rawKafkajs(broker.bootstrap));
     upstreamRuns.push(await rawKafkajs(broker.bootstrap, 'raw kafkajs eachBatch (unpatched, kafkajs-upstream)', UpstreamKafka as unknown as typeof Kafka));
     ourRuns.push(await pipeline(broker.bootstrap));
@@ -229,9 +231,9 @@ async function main(): Promise<void> {
   // With a filter every record is also matched as it arrives.
   const filtered = await pipeline(broker.bootstrap, CAP, { text: 'xxxx' });
   results.push({ ...filtered, name: 'our pipeline with a value filter set', note: 'one run' });
-  results.push(await kcat(broker.bootstrap));
+  results.push(median(kcatRuns));
   results.push(await consumerPerformance(broker.bootstrap));
-  console.log(`\n${RECORDS.toLocaleString('en-US')} records × ${RECORD_BYTES} bytes, topic ${TOPIC} (1 partition), broker ${broker.bootstrap}; median of ${RUNS} alternating runs for the Node consumers; times include connect and group join`);
+  console.log(`\n${RECORDS.toLocaleString('en-US')} records × ${RECORD_BYTES} bytes, topic ${TOPIC} (1 partition), broker ${broker.bootstrap}; median of ${RUNS} alternating runs for the Node consumers and kcat; times include connect (and a group join for raw kafkajs)`);
   table(results);
   console.log('');
   console.log(`pipeline memory after ${ours.records.toLocaleString('en-US')} records with cap ${CAP.toLocaleString('en-US')}: ${ours.buffered.toLocaleString('en-US')} buffered;`);
@@ -251,7 +253,7 @@ async function main(): Promise<void> {
     const r = rawRuns[i];
     const u = upstreamRuns[i];
     console.log(
-      `  #${i + 1} raw kafkajs ${Math.round(r.records / r.seconds)} / ${Math.round(r.records / r.steadySeconds!)}   unpatched ${Math.round(u.records / u.seconds)} / ${Math.round(u.records / u.steadySeconds!)}   pipeline ${Math.round(o.records / o.seconds)} / ${Math.round(o.records / o.steadySeconds!)} (heap after ${mb(o.heapAfter)})`,
+      `  #${i + 1} kcat ${Math.round(kcatRuns[i].records / kcatRuns[i].seconds)}   raw kafkajs ${Math.round(r.records / r.seconds)} / ${Math.round(r.records / r.steadySeconds!)}   unpatched ${Math.round(u.records / u.seconds)} / ${Math.round(u.records / u.steadySeconds!)}   pipeline ${Math.round(o.records / o.seconds)} / ${Math.round(o.records / o.steadySeconds!)} (heap after ${mb(o.heapAfter)})`,
     );
   }
 }

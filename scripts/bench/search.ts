@@ -10,12 +10,12 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { searchTopic } from '../../src/core/consume/search/topicSearch';
 import { RangeReader, resolveRanges } from '../../src/core/kafka/rangeReader';
 import { kcatProduceFile, writeLines } from '../../test/support/bulkTopic';
 import { createTopic, plainClient } from '../../test/support/consumeFixtures';
 import { testBroker } from '../../test/support/testBroker';
+import { benchTopicReady } from './benchTopic';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -34,19 +34,7 @@ const NEEDLE = `needle-${NEEDLE_AT}-found`;
 const TOPIC = `bench-search-${RECORDS}x100-p${PARTITIONS}`;
 
 async function ensureData(bootstrap: string): Promise<void> {
-  const kafka = new Kafka({ clientId: 'bench', brokers: [bootstrap], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    if ((await admin.listTopics()).includes(TOPIC)) {
-      const offsets = await admin.fetchTopicOffsets(TOPIC);
-      if (offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0) === RECORDS) return;
-      await admin.deleteTopics({ topics: [TOPIC] });
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  if (await benchTopicReady(bootstrap, TOPIC, RECORDS)) return;
   await createTopic(bootstrap, TOPIC, PARTITIONS);
   const dir = await mkdtemp(join(tmpdir(), 'kw-bench-search-'));
   try {

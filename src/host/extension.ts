@@ -4,14 +4,16 @@ import { registerRegistryCommands } from './avro/registryCommands';
 import { registerConnectionCommands } from './connections/connectionCommands';
 import { registerConnectionSharing } from './connections/connectionSharing';
 import { registerConsumeCommands } from './consume/consumeCommand';
+import { closeConsumeViewers } from './consume/consumeViewer';
 import { ConnectionManager } from './connections/connectionManager';
 import { ConnectionStore } from './connections/connectionStore';
 import { createConnectionStatusBar } from './connections/statusBar';
 import { CLUSTER_VIEW_ID, ClusterTreeProvider } from './explorer/clusterTree';
 import { registerExplorerCommands } from './explorer/explorerCommands';
 import { registerKafkaFile } from './kafkaFile/kafkaFileFeature';
-import { registerLocalBrokerCommands } from './localBroker/localBrokerCommands';
+import { leaveLocalBrokers, registerLocalBrokerCommands } from './localBroker/localBrokerCommands';
 import { disposeLog, log } from './log';
+import { ProducePanel } from './produce/producePanel';
 import { registerProduceCommands } from './produce/produceCommands';
 import { settings } from './settings';
 
@@ -41,6 +43,13 @@ export function activate(context: vscode.ExtensionContext): void {
   log().info(`Kafka Workbench ${String(context.extension.packageJSON.version)} activated`);
 }
 
-export function deactivate(): void {
+/**
+ * VS Code awaits this (not the disposables): viewers leave their consumer groups now rather than
+ * after the session time-out, the produce panel aborts its runs, and this window gives up the local
+ * broker (stopping it only when no other window uses it).
+ */
+export async function deactivate(): Promise<void> {
+  ProducePanel.close();
+  await Promise.allSettled([closeConsumeViewers(), leaveLocalBrokers()]);
   disposeLog();
 }

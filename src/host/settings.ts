@@ -15,4 +15,5 @@ export const settings = {
   javaHome: (): string => read<string>('localBroker.javaHome'),
   showInternalTopics: (): boolean => read<boolean>('explorer.showInternalTopics'),
   autoRefreshSeconds: (): number => Math.max(0, read<number>('explorer.autoRefreshSeconds') ?? 0),
+  fakerLocale: (): string => read<string>('kafkaFile.fakerLocale') ?? 'en',
 };

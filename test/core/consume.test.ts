@@ -1,14 +1,15 @@
 import * as assert from 'node:assert/strict';
 import type { KafkaClient } from '../../src/core/kafka/client';
-import { THROWAWAY_GROUP_PREFIX, TopicTail, toRawRecords, type RawRecord, type TailOptions, type TailState } from '../../src/core/kafka/consumer';
+import { toRawRecords, type RawRecord, type Tail, type TailOptions, type TailState } from '../../src/core/kafka/consumer';
+import { startTail } from '../../src/core/kafka/tail';
 import { KafkaWorkbenchError } from '../../src/core/kafka/errors';
-import { committedOffsets, groupExists } from '../../src/core/kafka/offsets';
+import { committedOffsets } from '../../src/core/kafka/offsets';
 import { createTopic, deleteTopic, plainClient, produce, rawKafka, records, uniqueTopic, until } from '../support/consumeFixtures';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 
 /** A tail that collects what it receives. */
 interface Collected {
-  tail: TopicTail;
+  tail: Tail;
   seen: RawRecord[];
   states: TailState[];
 }
@@ -16,7 +17,7 @@ interface Collected {
 async function collect(client: KafkaClient, options: TailOptions): Promise<Collected> {
   const seen: RawRecord[] = [];
   const states: TailState[] = [];
-  const tail = await TopicTail.start(client, options, { records: (p, m) => void seen.push(...toRawRecords(p, m)), state: (s) => states.push(s) });
+  const tail = await startTail(client, options, { records: (p, m) => void seen.push(...toRawRecords(p, m)), state: (s) => states.push(s) });
   return { tail, seen, states };
 }
 
@@ -39,13 +40,13 @@ async function expectRefused(work: Promise<unknown>, reason: string, message: Re
   });
 }
 
-describe('Consume: start positions, partitions and validation (TopicTail)', function () {
+describe('Consume: start positions, partitions and validation (no group: DirectTail)', function () {
   this.timeout(90_000);
   let broker: BrokerInfo;
   let client: KafkaClient;
   const topic = uniqueTopic('consume-start');
   const T0 = Date.UTC(2024, 0, 1);
-  const tails: TopicTail[] = [];
+  const tails: Tail[] = [];
 
   before(async () => {
     broker = await testBroker();
@@ -121,9 +122,9 @@ describe('Consume: start positions, partitions and validation (TopicTail)', func
   });
 
   it('refuses a negative offset, an offset past the end, one below the earliest kept, a missing partition and an unknown topic, with what to pick', async () => {
-    await expectRefused(TopicTail.start(client, { topic, start: { kind: 'offset', offset: '-1' }, isolation: 'read_committed' }, { records() {} }), 'invalid-input', /negative/);
+    await expectRefused(startTail(client, { topic, start: { kind: 'offset', offset: '-1' }, isolation: 'read_committed' }, { records() {} }), 'invalid-input', /negative/);
     await expectRefused(
-      TopicTail.start(client, { topic, start: { kind: 'offset', offset: '500' }, isolation: 'read_committed' }, { records() {} }),
+      startTail(client, { topic, start: { kind: 'offset', offset: '500' }, isolation: 'read_committed' }, { records() {} }),
       'invalid-input',
       /Offset 500 is beyond the latest offset of partition 0 .*Pick an offset from 0 to 10/,
     );
@@ -136,7 +137,7 @@ describe('Consume: start positions, partitions and validation (TopicTail)', func
       await admin.fetchTopicMetadata({ topics: [trimmed] });
       await admin.deleteTopicRecords({ topic: trimmed, partitions: [{ partition: 0, offset: '6' }] }).finally(() => admin.disconnect());
       await expectRefused(
-        TopicTail.start(client, { topic: trimmed, start: { kind: 'offset', offset: '2' }, isolation: 'read_committed' }, { records() {} }),
+        startTail(client, { topic: trimmed, start: { kind: 'offset', offset: '2' }, isolation: 'read_committed' }, { records() {} }),
         'invalid-input',
         /below the earliest offset still kept .*\(6\).*Pick an offset from 6 to 10/,
       );
@@ -144,23 +145,23 @@ describe('Consume: start positions, partitions and validation (TopicTail)', func
       await deleteTopic(broker.bootstrap, trimmed);
     }
     await expectRefused(
-      TopicTail.start(client, { topic, partitions: [5], start: { kind: 'earliest' }, isolation: 'read_committed' }, { records() {} }),
+      startTail(client, { topic, partitions: [5], start: { kind: 'earliest' }, isolation: 'read_committed' }, { records() {} }),
       'invalid-input',
       /has no partition 5/,
     );
     await expectRefused(
-      TopicTail.start(client, { topic: 'no-such-topic-here', start: { kind: 'earliest' }, isolation: 'read_committed' }, { records() {} }),
+      startTail(client, { topic: 'no-such-topic-here', start: { kind: 'earliest' }, isolation: 'read_committed' }, { records() {} }),
       'unknown-topic',
       /does not exist/,
     );
   });
 });
 
-describe('Consume: groups and commit modes (TopicTail)', function () {
+describe('Consume: groups and commit modes (TopicTail; no group: DirectTail)', function () {
   this.timeout(120_000);
   let broker: BrokerInfo;
   let client: KafkaClient;
-  const tails: TopicTail[] = [];
+  const tails: Tail[] = [];
   const topics: string[] = [];
 
   before(async () => {
@@ -191,14 +192,18 @@ describe('Consume: groups and commit modes (TopicTail)', function () {
     return c;
   }
 
-  it('no group: nothing is committed, and after stop the throwaway group is gone from the cluster', async () => {
+  it('no group: no group is joined or created on the cluster, and commit is refused with the reason', async () => {
     const topic = await topicWith(2, 5);
+    const groupsBefore = new Set((await client.withAdmin('list', (a) => a.listGroups())).groups.map((g) => g.groupId));
     const c = await start({ topic, start: { kind: 'earliest' }, isolation: 'read_committed' });
-    assert.ok(c.tail.groupId.startsWith(THROWAWAY_GROUP_PREFIX));
+    assert.equal(c.tail.groupId, '');
     await until('10 records', () => c.seen.length >= 10);
-    assert.equal((await committedOffsets(client, c.tail.groupId, topic)).size, 0);
+    const groupsNow = (await client.withAdmin('list', (a) => a.listGroups())).groups.map((g) => g.groupId);
+    assert.deepEqual(groupsNow.filter((g) => !groupsBefore.has(g)), [], 'no group appeared while the tail read');
+    await expectRefused(c.tail.commit(), 'invalid-input', /without a consumer group/);
+    const progress = await c.tail.progress();
+    assert.deepEqual(progress.map((p) => [p.partition, p.position, p.lag]), [[0, '5', '0'], [1, '5', '0']], 'position and lag per partition');
     await c.tail.stop();
-    assert.equal(await groupExists(client, c.tail.groupId), false, 'the throwaway group was deleted');
   });
 
   it('automatic: the consumer commits what it delivered within the interval', async () => {

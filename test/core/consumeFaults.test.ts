@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startLocalBroker, stopBrokerInDir, type RunningBroker } from '../../src/core/broker/localBroker';
 import type { KafkaClient } from '../../src/core/kafka/client';
-import { TopicTail, toRawRecords, type RawRecord, type TailState } from '../../src/core/kafka/consumer';
+import { type Tail, toRawRecords, type RawRecord, type TailState } from '../../src/core/kafka/consumer';
+import { startTail } from '../../src/core/kafka/tail';
 import { createTopic, plainClient, produce, records, until } from '../support/consumeFixtures';
 import { testClasspath } from '../support/testBroker';
 
@@ -14,7 +15,7 @@ describe('Consume: broker stopped and restarted during a tail', function () {
   let dir: string;
   let broker: RunningBroker | undefined;
   let client: KafkaClient | undefined;
-  let tail: TopicTail | undefined;
+  let tail: Tail | undefined;
 
   before(async () => {
     dir = await fsp.mkdtemp(path.join(tmpdir(), 'kw-consume-restart-'));
@@ -37,7 +38,7 @@ describe('Consume: broker stopped and restarted during a tail', function () {
       client = await plainClient(broker.bootstrap, 5000);
       const seen: RawRecord[] = [];
       const states: TailState[] = [];
-      tail = await TopicTail.start(
+      tail = await startTail(
         client,
         {
           topic,

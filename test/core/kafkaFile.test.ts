@@ -8,7 +8,7 @@ import { findRepoRoot } from '../support/repoRoot';
 import { checkConsumer, checkProducer, parseDuration, parsePartitions, type ConsumerDefinition, type ProducerDefinition } from '../../src/core/kafkaFile/definitions';
 import type { ConsumerBlock, ProducerBlock } from '../../src/core/kafkaFile/model';
 import { parseKafkaFile } from '../../src/core/kafkaFile/parser';
-import { compileRecordTemplate, renderRecords } from '../../src/core/kafkaFile/template';
+import { compileRecordTemplate, renderRecords, setFakerLocale } from '../../src/core/kafkaFile/template';
 import '../../src/core/consume/numberDeserializers';
 import { deserializer } from '../../src/core/consume/deserializers';
 import '../../src/core/produce/numberSerializers';
@@ -270,6 +270,26 @@ describe('.kafka files: templates', () => {
     assert.match(problems[0].message, /Max 1 should be greater than min 5/);
     assert.match(problems[1].message, /Unknown helper/);
     assert.match(problems[2].message, /random\.int takes two numbers/);
+  });
+});
+
+describe('.kafka files: faker locale', () => {
+  it('renders faker data in the locale set (Tools for Apache Kafka\'s fakerjs.locale); an unknown locale is refused with the list and English stays', async () => {
+    const { allFakers } = await import('@faker-js/faker');
+    const t = { value: compileRecordTemplate('{{location.country}}|{{person.lastName}}').template!, headers: [] };
+    const [english] = renderRecords(t, 1, { seed: 5 });
+    try {
+      assert.equal(setFakerLocale('de'), undefined);
+      const [de] = renderRecords(t, 1, { seed: 5 });
+      allFakers.de.seed(5);
+      const country = allFakers.de.location.country();
+      assert.equal(de.value, `${country}|${allFakers.de.person.lastName()}`);
+      assert.notEqual(de.value, english.value);
+      assert.match(setFakerLocale('xx') ?? '', /no locale "xx".*pt_BR/);
+    } finally {
+      setFakerLocale('en');
+    }
+    assert.deepEqual(renderRecords(t, 1, { seed: 5 })[0], english);
   });
 });
 

@@ -59,6 +59,8 @@ const timestamp = fc.oneof(
   fc.integer({ min: 1_600_000_000_000, max: 1_800_000_000_000 }).map(String),
   fc.integer({ min: 0, max: 2 ** 40 }).map(String),
   fc.bigInt({ min: 2n ** 53n, max: 2n ** 62n }).map(String),
+  // As RecordProducer hands them over: numbers (kafkajs only sorts, subtracts and writes them).
+  fc.integer({ min: 0, max: 1_800_000_000_000 }) as fc.Arbitrary<unknown> as fc.Arbitrary<string>,
 );
 const message: fc.Arbitrary<WireMessage> = fc.record({ key: fc.option(nullable, { nil: undefined }), value: nullable, headers: fc.option(headers, { nil: undefined }), timestamp: fc.option(timestamp, { nil: undefined }) }, { requiredKeys: ['value'] });
 const largeMessage = fc.record({ key: nullable, value: large, headers: fc.option(headers, { nil: undefined }) });
@@ -68,6 +70,10 @@ const messages = (max: number) =>
     fc.array(message, { maxLength: max }),
     fc.array(fc.oneof({ weight: 5, arbitrary: message }, { weight: 1, arbitrary: largeMessage }), { maxLength: 4 }),
     fc.tuple(message.filter((m) => !m.value || m.value.length < 200), fc.integer({ min: 0, max })).map(([m, n]) => Array.from({ length: n }, () => m)),
+    // One send time for the whole batch (patch 007's case), now and then one record stamped apart.
+    fc
+      .tuple(fc.array(message, { minLength: 1, maxLength: max }), timestamp, timestamp, fc.boolean())
+      .map(([ms, t, other, apart]) => ms.map((m, i) => ({ ...m, timestamp: apart && i === ms.length - 1 ? other : t }))),
   );
 
 const produceArgs = (maxMessages: number): fc.Arbitrary<ProduceRequestArgs> =>
@@ -147,6 +153,29 @@ describe('kafkajs patches: byte-identical to kafkajs 2.2.4', function () {
       }),
       { numRuns: 6 },
     );
+  });
+
+  it('decodes many headers (repeats, "__proto__", "constructor", numeric keys) to the same headers; 10,000 of them in linear time', async () => {
+    const setWith = async (count: number) => {
+      // fromEntries makes "__proto__" an own key (an assignment would set the prototype instead).
+      const headers: Record<string, Buffer | (Buffer | null)[] | null> = Object.fromEntries([
+        ...Array.from({ length: count }, (_, i) => [`h${i}`, Buffer.from(`v${i}`)]),
+        ...['__proto__', 'constructor', 'toString', '7', '0'].map((key) => [key, [Buffer.from(`${key}-a`), Buffer.from(`${key}-b`)]]),
+      ]);
+      const args = { acks: 1, timeout: 1000, compression: 0, topicData: [{ topic: 't', partitions: [{ partition: 0, messages: [{ key: 'k', value: 'v', headers }] }] }] } as unknown as ProduceRequestArgs;
+      const encoded = await encode(upstream, args);
+      assert.ok('bytes' in encoded, 'error' in encoded ? encoded.error : '');
+      return recordSet(recordBatchesOf(encoded.bytes.subarray(4 + 2 + 2 + 4 + 2 + 'kafka-workbench'.length)));
+    };
+    // Upstream is quadratic in the header count: compared at a size it still decodes quickly.
+    const small = await setWith(500);
+    assert.deepStrictEqual(await decode(patched, small, '0'), await decode(upstream, small, '0'));
+    const big = await setWith(10_000);
+    const started = performance.now();
+    const decoded = await decode(patched, big, '0');
+    const took = performance.now() - started;
+    assert.ok('records' in decoded && Object.keys(decoded.records[0].headers ?? {}).length === 10_005);
+    assert.ok(took < 2_000, `10,000 headers decoded in ${Math.round(took)} ms`);
   });
 
   it('decodes record sets to the same records (offsets past 2^53, log-append time, control and aborted flags, a truncated tail) and keeps the same ones past the fetched offset', async () => {

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { ConnectionProfile } from '../../src/core/connection/profile';
 import { KafkaClient } from '../../src/core/kafka/client';
 import { KafkaWorkbenchError } from '../../src/core/kafka/errors';
-import { DEFAULT_PRODUCER_SETTINGS, RecordProducer, type ProducerSettings } from '../../src/core/kafka/producer';
+import { DEFAULT_PRODUCER_SETTINGS, RecordProducer, type DeliveryReport, type ProducerSettings } from '../../src/core/kafka/producer';
 import { createTopic } from '../../src/core/kafka/topics';
 import { parseRecordTimestamp, produce, requestReply, type ProduceSpec, type RecordReport } from '../../src/core/produce/produceService';
 import { parseRecordFile } from '../../src/core/produce/recordFile';
@@ -208,7 +208,7 @@ describe('Produce (core) against the real broker', function () {
     const topic = await newTopic(1, [{ name: 'max.message.bytes', value: '2000' }]);
     await rejects(produce(client, spec(topic, { value: 'x'.repeat(5000) })), 'invalid-input', /accepts at most 2000 \(max\.message\.bytes\)/);
     // Straight to the broker, past the check: the broker refuses it and the report says so.
-    const producer = await RecordProducer.open(client, { settings: { ...DEFAULT_PRODUCER_SETTINGS, retries: 0 } });
+    const producer = await RecordProducer.open(client, { settings: { ...DEFAULT_PRODUCER_SETTINGS, retries: 2 } }); // MESSAGE_TOO_LARGE is not retried; a new topic's NOT_LEADER is
     const report = await producer.send({ topic, partition: 0, key: null, value: Buffer.alloc(5000, 120) });
     await producer.close();
     assert.equal(report.status, 'failed');
@@ -332,6 +332,59 @@ describe('Produce (core) against the real broker', function () {
       assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `partition ${p} is in send order`);
     }
     for (const r of outcome.reports) if (r.status === 'delivered') assert.equal(read.find((x) => x.value === String(r.seq))?.offset, Number(r.offset));
+  });
+
+  it('RecordProducer keeps per-partition order with one request per partition in flight and gives exactly one report per record', async () => {
+    // Several requests of one partition in flight reordered under load (kafkajs' path before the
+    // socket is not ordered), so a partition never has more than one, whatever the settings.
+    const base: ProducerSettings = { ...DEFAULT_PRODUCER_SETTINGS, acks: 1, maxInFlightRequests: 5, compression: 'none', retries: 0 };
+
+    const topic = await newTopic(3);
+    const total = 3000;
+    // ~7 records per request, so each partition has many requests, the three partitions' in flight together.
+    // Retries on: a topic just created can answer NOT_LEADER_FOR_PARTITION until its leader took
+    // over (a retry then cannot reorder: one request per partition is in flight). Idempotent, so
+    // such a retry cannot write twice either: kafkajs retries a whole request when one of its
+    // partitions failed, and without idempotence the others' records would be written again.
+    const producer = await RecordProducer.open(client, { settings: { ...base, acks: 'all', idempotent: true, retries: 5, batchSize: 1200, lingerMs: 0 } });
+    const reports = new Array<number>(total).fill(0);
+    const offsets = new Array<string>(total);
+    const partitions = new Array<number>(total);
+    let failed = 0;
+    let firstFailure = '';
+    const sink = {
+      report(r: DeliveryReport, seq: number, expectedPartition: number) {
+        reports[seq]++;
+        partitions[seq] = r.partition;
+        if (r.status === 'delivered' && r.partition === expectedPartition) offsets[seq] = r.offset;
+        else if (failed++ === 0) firstFailure = `record ${seq}: ${JSON.stringify(r)}`;
+      },
+    };
+    for (let seq = 0; seq < total; seq++) {
+      const partition = seq % 3;
+      producer.enqueue({ topic, partition, key: null, value: Buffer.from(`${seq}`.padStart(90, '0')) }, sink, seq, partition);
+      if (producer.saturated) await producer.waitForCapacity();
+    }
+    await producer.flush();
+    assert.equal(producer.peakPartitionInFlight, 1, 'one request of a partition in flight at a time');
+    assert.ok(producer.requestsSent >= 300, `${producer.requestsSent} requests of ~7 records: each partition had many`);
+    await producer.close();
+    assert.equal(failed, 0, `${failed} records not delivered to their partition; the first: ${firstFailure}`);
+    assert.deepEqual(reports.filter((n) => n !== 1), [], 'exactly one report per record');
+
+    const read = await kcatRead(broker.bootstrap, topic);
+    assert.equal(read.length, total, 'every record written once');
+    for (let p = 0; p < 3; p++) {
+      const seqs = read.filter((r) => r.partition === p).sort((a, b) => a.offset - b.offset).map((r) => Number(r.value));
+      assert.equal(seqs.length, total / 3);
+      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `partition ${p} holds its records in send order`);
+    }
+    // Each report names the offset where the record really is.
+    for (const r of read) {
+      const seq = Number(r.value);
+      assert.equal(partitions[seq], r.partition);
+      assert.equal(offsets[seq], String(r.offset), `record ${seq}`);
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { detectFormat } from '../../src/core/avro/detectFormat';
 import { SchemaRegistryClient } from '../../src/core/avro/registry';
 import { parseAvroSchema } from '../../src/core/avro/schema';
 import { deserializeAvro, serializeAvro } from '../../src/core/avro/serde';
+import { avroDeserializer } from '../../src/core/consume/avroDeserializer';
 import { decode } from '../../src/core/consume/deserializers';
 import { jsonSchemaDeserializer } from '../../src/core/consume/jsonSchemaDeserializer';
 import { protobufDeserializer } from '../../src/core/consume/protobufDeserializer';
@@ -19,6 +20,7 @@ import { protobufSerializer } from '../../src/core/produce/protobufSerializer';
 import { messageType, parseProtoSchema } from '../../src/core/protobuf/schema';
 import { bundleOf, resolveProtoSchemaId } from '../../src/core/protobuf/serde';
 import { parseProtobufWireFormat } from '../../src/core/protobuf/wire';
+import { autoDeserializer } from '../../src/host/consume/autoFormat';
 import { confluent, confluentPython } from '../fixtures/confluent/confluentPython';
 import { findRepoRoot } from '../support/repoRoot';
 import { schemaRegistry } from '../support/schemaRegistry';
@@ -190,6 +192,32 @@ describe("Protobuf and JSON Schema, cross-checked with Confluent's serializers (
     const back = await deserializeAvro(Buffer.from(theirs.hex, 'hex'), { registry });
     assert.deepEqual(back.ok && back.json, { name: 'Grace', faxNumber: null });
     assert.equal(back.ok && back.schemaId, ours.schemaId);
+  });
+
+  it('Auto-detect (the one-click viewer) names what it found: Avro, Protobuf and JSON Schema by the registry type of the id, then JSON, UTF-8; binary is a reason', async () => {
+    const avro = await serializeAvro({
+      schema: parseAvroSchema(readFileSync(path.join(findRepoRoot(), 'test', 'fixtures', 'avro', 'contact-v1-fax.avsc'), 'utf8')),
+      json: { name: 'Ada', faxNumber: null },
+      format: 'confluent',
+      registry,
+      topic: `auto-avro-${run}`,
+    });
+    const proto = orderSchema();
+    const { schemaId: protoId } = await resolveProtoSchemaId({ registry, schema: proto, type: messageType(proto, 'acme.orders.Order'), topic: `auto-pb-${run}` });
+    const pb = protobufSerializer({ schema: JSON.stringify(bundleOf(proto, 'acme.orders.Order')), schemaId: protoId }).serialize(JSON.stringify(ORDER))!;
+    const js = compileJsonSchema(jsonBundle('customer.schema.json'));
+    const { schemaId: jsId } = await resolveJsonSchemaId({ registry, schema: js, topic: `auto-js-${run}` });
+    const json = jsonSchemaSerializer({ schema: JSON.stringify(js.bundle), schemaId: jsId }).serialize(JSON.stringify({ id: 1, name: 'Ada', address: { street: 'Main 1', zip: '12345' } }))!;
+    const auto = autoDeserializer({ registry, byFormat: { avro: avroDeserializer({ registry }), protobuf: protobufDeserializer({ registry }), jsonschema: jsonSchemaDeserializer({ registry }) } });
+    const plainJson = Buffer.from('{"n": 9007199254740993}');
+    const text = Buffer.from('hello');
+    const binary = Buffer.from([0xff, 0xfe, 0x00, 0x01]);
+    const batch = [avro.bytes, Buffer.from(pb), Buffer.from(json), plainJson, text, binary];
+    await auto.prepare?.(batch);
+    assert.deepEqual(batch.slice(0, 5).map((b) => auto.detect(b)), ['Avro', 'Protobuf', 'JSON Schema', 'JSON', 'UTF-8']);
+    assert.equal(JSON.parse(decode(avro.bytes, auto)!.text).name, 'Ada');
+    assert.equal(decode(plainJson, auto)!.text, '{"n": 9007199254740993}', 'JSON kept as written: the big integer exact');
+    assert.throws(() => auto.detect(binary), /binary \(not UTF-8 text\)/);
   });
 
   it('JSON Schema 2020-12 (prefixItems) and a schema the meta-schema refuses', () => {

@@ -38,15 +38,41 @@ describe('Consume: memory bounded by bytes (byte budget, previews of large recor
 
   it('the buffer drops its oldest records to stay under its byte budget, whatever the count cap', () => {
     const buffer = new TailBuffer(1_000, 100_000);
-    const value = 'x'.repeat(10_000); // ~20 KB counted
+    const value = 'x'.repeat(10_000); // 10 KB of UTF-8 in the arena, plus the slot's overhead
     for (let i = 0; i < 50; i++) buffer.push(0, String(i), 0, null, value, value.length, undefined, undefined, undefined);
     assert.ok(buffer.byteSize <= 100_000, `byteSize ${buffer.byteSize}`);
-    assert.equal(buffer.length, 4);
-    assert.equal(buffer.get(buffer.firstSeq)?.offset, '46');
-    assert.equal(buffer.dropped, 46);
+    assert.equal(buffer.length, 9);
+    assert.equal(buffer.get(buffer.firstSeq)?.offset, '41');
+    assert.equal(buffer.dropped, 41);
+    assert.equal(buffer.get(49)?.value, value);
     // A single record above the whole budget still shows (its text is a bounded preview anyway).
     buffer.push(0, '50', 0, null, 'y'.repeat(200_000), 200_000, undefined, undefined, undefined);
     assert.equal(buffer.length, 1);
+  });
+
+  it('the arena gives back every kept key and value exactly across wrap-arounds (null, empty, multi-byte, lone surrogates, larger than the arena)', () => {
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 8) % n;
+    const pieces = ['a', 'b', 'c', 'é', '€', '𝄞', '\u202e', '\ud800', '"', '\n'];
+    const text = (len: number) => Array.from({ length: len }, () => pieces[rnd(pieces.length)]).join('');
+    const buffer = new TailBuffer(500, 20_000);
+    const pushed: [string | null, string | null][] = [];
+    let mostKept = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const key = rnd(5) === 0 ? null : text(rnd(20));
+      const value = rnd(7) === 0 ? null : rnd(50) === 0 ? text(8_000) : text(rnd(600));
+      pushed.push([key, value]);
+      buffer.push(0, String(i), i, key, value, value?.length ?? 0, undefined, undefined, undefined);
+      assert.ok(buffer.byteSize <= 20_000 || buffer.length === 1, `byteSize ${buffer.byteSize} with ${buffer.length} kept`);
+      mostKept = Math.max(mostKept, buffer.length);
+      if (i % 97 === 0 || i > 2_990) {
+        for (const [seq, r] of buffer.range()) assert.deepEqual([r.key, r.value], pushed[seq], `record ${seq} read back after push ${i}`);
+      }
+    }
+    assert.ok(mostKept > 20 && mostKept < 500, `kept at most ${mostKept}`);
+    buffer.clear();
+    buffer.push(0, '1', 0, 'k', 'v', 1, undefined, undefined, undefined);
+    assert.deepEqual([buffer.get(buffer.firstSeq)?.key, buffer.get(buffer.firstSeq)?.value], ['k', 'v']);
   });
 
   it('a preview decodes only the start of a large value: text cut at a whole character, hex of binary, flagged', () => {

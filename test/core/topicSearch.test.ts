@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +10,9 @@ import { kcatProduceFile, writeLines } from '../support/bulkTopic';
 import { createTopic, deleteTopic, plainClient, produce, rawKafka, uniqueTopic } from '../support/consumeFixtures';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 
-// 1M records are searched by `npm run bench:search`; the test keeps to 200,000 so it stays quick.
-const COUNT = 200_000;
-const NEEDLE_AT = 20_000; // 180,000 records before the end
+// The issue's case: one record 900,000 records back in a 1M-record topic (kcat -P makes it in seconds).
+const COUNT = 1_000_000;
+const NEEDLE_AT = 99_999; // 900,000 records after it
 
 describe('Topic search (a range of the topic itself, no group, progress, limit, cancel)', function () {
   this.timeout(120_000);
@@ -37,7 +38,7 @@ describe('Topic search (a range of the topic itself, no group, progress, limit, 
     await rm(dir, { recursive: true, force: true });
   });
 
-  it(`finds the one record ${COUNT - NEEDLE_AT} records back in a ${COUNT}-record topic, delivering it as it is found, with progress per partition`, async () => {
+  it(`finds the one record ${(COUNT - NEEDLE_AT - 1).toLocaleString('en-US')} records back in a ${COUNT.toLocaleString('en-US')}-record topic (found at its partition and offset, checked with kcat), delivering it as it is found, with progress per partition`, async () => {
     const matches: TopicSearchMatch[] = [];
     const progress: TopicSearchProgress[] = [];
     const result = await searchTopic(client, { topic, query: `found-me-${NEEDLE_AT}`, onMatch: (m) => matches.push(m), onProgress: (p) => void progress.push(p), progressIntervalMs: 0 });
@@ -46,12 +47,16 @@ describe('Topic search (a range of the topic itself, no group, progress, limit, 
     assert.equal(matches.length, 1);
     assert.match(matches[0].valuePreview ?? '', new RegExp(`"needle":"found-me-${NEEDLE_AT}"`));
     assert.ok(matches[0].timestamp > 0 && /^\d+$/.test(matches[0].offset));
+    // Where it is, read by another client (kcat) at that partition and offset.
+    const { partition, offset } = matches[0];
+    const atPlace = execFileSync('kcat', ['-C', '-b', broker.bootstrap, '-t', topic, '-p', String(partition), '-o', offset, '-c', '1', '-e', '-q', '-f', '%p %o %s'], { encoding: 'utf8' });
+    assert.match(atPlace, new RegExp(`^${partition} ${offset} \\{"n":${NEEDLE_AT},"needle":"found-me-${NEEDLE_AT}"\\}`));
     const last = progress.at(-1)!;
     assert.equal(last.scanned, COUNT);
     assert.equal(last.partitions.length, 3);
     assert.ok(last.partitions.every((p) => p.done && p.position === p.to));
     assert.ok(progress.length > 3, 'progress while it runs');
-    console.log(`      searched ${result.scanned} records in ${result.elapsedMs} ms (${result.recordsPerSecond} records/s)`);
+    console.log(`      searched ${result.scanned} records in ${result.elapsedMs} ms (${result.recordsPerSecond} records/s); the match: partition ${partition}, offset ${offset}`);
   });
 
   it('JSON path and regex searches (the regex in the worker), a chosen partition and offset range, and the match limit', async () => {

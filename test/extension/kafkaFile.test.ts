@@ -5,13 +5,15 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/topics';
 import type { ConsumeViewerHandle } from '../../src/host/consume/consumeViewer';
+import type { SavedBlock } from '../../src/host/kafkaFile/saveAsKafka';
+import { defaultFormValues } from '../../src/host/produce/produceForm';
 import type { ProduceCommandResult } from '../../src/host/produce/produceRunner';
 import { fastavroDecode } from '../fixtures/avro/fastavro';
 import { kcatRead, kcatValues } from '../support/produceTools';
@@ -242,5 +244,56 @@ describe('.kafka files in the real extension host', function () {
     );
     await lens(doc, 0, /Fix the problems/);
     assert.ok(!(await lenses(doc)).some((l) => l.range.start.line === 0 && /Produce/.test(l.command?.title ?? '')));
+  });
+
+  it('a value that does not match its format is a warning at the value: JSON syntax, and the Avro schema of avro(<file>) (record 0, templates filled)', async () => {
+    writeFileSync(join(dir, 'point.avsc'), JSON.stringify({ type: 'record', name: 'Point', fields: [{ name: 'x', type: 'int' }] }));
+    const doc = await openFile(['PRODUCER j', 'topic: t', 'value-format: json', '{"a": {{i}},}', '###', 'PRODUCER a', 'topic: t', 'value-format: avro(/point.avsc)', '{"x": "{{i}}"}', '###', 'PRODUCER ok', 'topic: t', 'value-format: avro(/point.avsc)', '{"x": {{i}}}', '###'].join('\n'));
+    await until('the schema check', async () => vscode.languages.getDiagnostics(doc.uri).some((d) => /does not match Point/.test(d.message)));
+    // Inside avro( the workspace's .avsc files are offered; a template's hover says what it renders.
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(7, 20));
+    assert.ok(list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label).endsWith('point.avsc')), 'the schema file is offered');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(3, 9));
+    assert.match(hovers.map((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join(' ')).join(' '), /\{\{i\}\}.*record index/);
+    const found = vscode.languages.getDiagnostics(doc.uri).filter((d) => !/does not exist/.test(d.message)).map((d) => [d.range.start.line, d.severity, d.message.replace(/:.*/s, '')]);
+    assert.deepEqual(found, [
+      [3, vscode.DiagnosticSeverity.Warning, 'The value is not valid JSON (record 0, templates filled)'],
+      [8, vscode.DiagnosticSeverity.Warning, 'The value does not match Point (record 0, templates filled)'],
+    ]);
+  });
+
+  it('Save as .kafka: a viewer record (bytes that are not UTF-8, {{ and edge spaces in the key, a comma in a header) and the produce form become blocks whose lens sends the same record again (kcat compares the bytes)', async () => {
+    const topic = await newTopic(1);
+    // kcat writes the original: key " k{{x}} ", value with a 0xff byte, headers with "," and "=".
+    const original = Buffer.concat([Buffer.from(' k{{x}} \t'), Buffer.from([0xff, 0x00]), Buffer.from('{{v}} ###')]);
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile('kcat', ['-P', '-b', broker.bootstrap, '-t', topic, '-K', '\t', '-H', 'h=a, b = c', '-H', 'trace=1'], { timeout: 30_000 }, (e) => (e ? reject(e) : resolve()));
+      child.stdin!.end(Buffer.concat([original, Buffer.from('\n')]));
+    });
+    const viewer = await vscode.commands.executeCommand<ConsumeViewerHandle>('kafkaWorkbench.consumeFromOffset', { connectionName: CONNECTION, topic, start: { kind: 'earliest' } });
+    await viewer.waitForReceived(1, 30_000);
+    const target = vscode.Uri.file(join(dir, 'saved.kafka'));
+    const saved = (await viewer.saveAsKafka(viewer.records()[0], target)) as SavedBlock;
+    await viewer.close();
+    assert.ok(existsSync(target.fsPath));
+    assert.match(saved.notes.join(' '), /not UTF-8 text: written as base64/);
+    // The form: another block in the same file.
+    const form = { ...defaultFormValues(CONNECTION), topic, key: 'form-{{i}}', value: '{"n": {{i}}}', valueFormat: 'json', count: '2', headers: [{ name: 'src', value: 'form' }] };
+    const fromForm = await vscode.commands.executeCommand<{ ok: boolean; text: string; saved: SavedBlock }>('kafkaWorkbench.kafkaFile.saveForm', form, target);
+    assert.ok(fromForm.ok, fromForm.text);
+    const doc = await vscode.workspace.openTextDocument(target);
+    assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error), []);
+    // Both blocks saved (the save reaches the disk through the workbench: polled).
+    await until('both blocks on disk', async () => /^PRODUCER [\s\S]*^###[\s\S]*^PRODUCER [\s\S]*^###/m.test(readFileSync(target.fsPath, 'utf8')), 10_000);
+    assert.equal(doc.isDirty, false);
+    await vscode.commands.executeCommand('kafkaWorkbench.kafkaFile.selectConnection', doc.uri, CONNECTION);
+    await click(await lens(doc, saved.line, /^\$\(play\) Produce record$/));
+    await click(await lens(doc, fromForm.saved.line, /^\$\(play\) Produce 2 records$/));
+    const { stdout } = await run('kcat', ['-C', '-b', broker.bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k\t%s\t%h\x1e'], { encoding: 'buffer', timeout: 30_000 });
+    const records = (stdout as unknown as Buffer).toString('latin1').split('\x1e').filter((r) => r.length > 0);
+    assert.equal(records.length, 4);
+    assert.equal(records[1], records[0], 'the saved block sent the same key, value and headers');
+    assert.equal(Buffer.from(records[0], 'latin1').subarray(0, original.length).toString('hex'), original.toString('hex'));
+    assert.deepEqual(records.slice(2), ['form-0\t{"n": 0}\tsrc=form', 'form-1\t{"n": 1}\tsrc=form']);
   });
 });

@@ -145,7 +145,10 @@ describe('Produce Message command in the real extension host', function () {
       count = (await kcatRead(broker.bootstrap, topic)).length;
       if (count < 100_000) await new Promise((r) => setTimeout(r, 250));
     }
-    assert.equal(count, 100_000);
+    // None lost. acks=1 with retries is at-least-once in Kafka's own terms: a request retried after a
+    // lost answer may be written twice (seen on a loaded machine: 94 of 100,000), so copies are counted, not failed.
+    assert.ok(count >= 100_000, `all 100,000 records written (found ${count})`);
+    if (count > 100_000) console.log(`      ${count - 100_000} records written twice by acks=1 retries`);
     assert.deepEqual(unhandled, []);
   });
 

@@ -43,4 +43,21 @@ describe('Workspace settings cannot pick the local broker binary or its jars', f
       await until(() => config().get<number>('connectionTimeoutSeconds') === before, 'the workspace settings are gone');
     }
   });
+
+  it('declares Restricted Mode and virtual-workspace support to VS Code, naming the launch settings as restricted', () => {
+    const ext = vscode.extensions.getExtension('kafka-workbench.kafka-workbench');
+    assert.ok(ext?.isActive, 'the extension is loaded and active in this host');
+    const capabilities = (ext.packageJSON as { capabilities?: Record<string, { supported?: unknown; restrictedConfigurations?: string[] }> }).capabilities;
+    assert.equal(capabilities?.untrustedWorkspaces?.supported, 'limited');
+    assert.deepEqual(
+      [...(capabilities?.untrustedWorkspaces?.restrictedConfigurations ?? [])].sort(),
+      ['kafkaWorkbench.localBroker.javaHome', 'kafkaWorkbench.localBroker.mavenRepository', 'kafkaWorkbench.localBroker.port'],
+    );
+    assert.equal(capabilities?.virtualWorkspaces?.supported, 'limited');
+    const properties = (ext.packageJSON as { contributes: { configuration: { properties: Record<string, { scope?: string }> } } }).contributes.configuration.properties;
+    for (const key of ['javaHome', 'mavenRepository', 'port']) {
+      const scope: string | undefined = properties[`kafkaWorkbench.localBroker.${key}`]?.scope;
+      assert.equal(scope, 'application', `localBroker.${key} is a user (application) setting only`);
+    }
+  });
 });

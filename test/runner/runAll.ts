@@ -67,7 +67,11 @@ function count(layer: string, results: TestResults | undefined, exitCode: number
     totals.passed += results.passed;
     totals.failed += results.failed;
     totals.skipped += results.pending;
-    for (const f of results.failures) failures.push(`${layer}: ${f.title}`);
+    for (const f of results.failures) {
+      // The error's first lines too: CI shows only the end of the output.
+      const detail = f.error.split('\n').slice(0, 12).map((l) => `      ${l}`).join('\n');
+      failures.push(`${layer}: ${f.title}\n${detail}`);
+    }
   }
   // A crash, a timeout or a failed run() with nothing counted is still a failure.
   if (exitCode !== 0 && !results?.failed) {

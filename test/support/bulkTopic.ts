@@ -29,3 +29,21 @@ export function kcatProduceFile(bootstrap: string, topic: string, file: string, 
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat -P exited ${code}: ${stderr}`))));
   });
 }
+
+/**
+ * kcat -P fed by awk: `count` records whose values are `size` bytes (`v-<n, 8 digits> xxx…`),
+ * generated outside this process (so a test in the extension host measures the viewer, not the
+ * producer) and never written to disk. Gigabytes take seconds.
+ */
+export function kcatProduceGenerated(bootstrap: string, topic: string, count: number, size: number, extra: string[] = []): Promise<void> {
+  const awk = `BEGIN { pad = sprintf("%${Math.max(0, size - 11)}s", ""); gsub(/ /, "x", pad); for (i = 0; i < ${count}; i++) printf "v-%08d %s\\n", i, pad }`;
+  return new Promise((resolve, reject) => {
+    const gen = spawn('awk', [awk], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('kcat', ['-b', bootstrap, '-P', '-t', topic, '-X', 'linger.ms=20', '-X', 'batch.size=1000000', ...extra], { stdio: [gen.stdout, 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    gen.on('error', reject);
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat -P exited ${code}: ${stderr}`))));
+  });
+}

@@ -17,7 +17,10 @@ export async function createTopic(bootstrap: string, topic: string, partitions: 
   const admin = rawKafka(bootstrap).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    // retention.ms -1: several tests write records stamped in 2024, and the broker's retention check
+    // (every 5 min) deletes records older than 7 days, even in the active segment: a timeline or
+    // search that ran after it found nothing in ranges it had just counted.
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] }], waitForLeaders: true });
     // KRaft: metadata can lag the create; wait until every partition has a leader and offsets answer.
     for (let i = 0; i < 50; i++) {
       try {

@@ -36,16 +36,20 @@ async function findFiles(dir: string, match: (name: string) => boolean, depth = 
   return found;
 }
 
-/** Everything the "Kafka Workbench" log channel wrote in this run (all its log files, joined). */
-export async function extensionLogText(): Promise<string> {
+/**
+ * Everything the "Kafka Workbench" log channel wrote in this run (all its log files, joined). From a
+ * UI test, pass the workbench's code-server user data folder (`wb.server.userDataDir`).
+ */
+export async function extensionLogText(userDataDir?: string): Promise<string> {
   const roots = new Set<string>();
-  for (const argv of await ancestorArgs()) {
+  if (userDataDir) roots.add(path.join(userDataDir, 'logs'));
+  else for (const argv of await ancestorArgs()) {
     const i = argv.indexOf('--user-data-dir');
     if (i >= 0 && argv[i + 1]) roots.add(path.join(argv[i + 1], 'logs'));
     const inline = argv.find((a) => a.startsWith('--user-data-dir='));
     if (inline) roots.add(path.join(inline.slice('--user-data-dir='.length), 'logs'));
   }
-  if (process.env.VSCODE_LOGS) roots.add(process.env.VSCODE_LOGS);
+  if (process.env.VSCODE_LOGS && !userDataDir) roots.add(process.env.VSCODE_LOGS);
   const files: string[] = [];
   for (const root of roots) files.push(...(await findFiles(root, (n) => n.endsWith('Kafka Workbench.log'))));
   if (files.length === 0) throw new Error(`no "Kafka Workbench" log file found under ${[...roots].join(', ') || '(no user data folder found)'}`);

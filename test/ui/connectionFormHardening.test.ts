@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { chooseOption, fillField, openWorkbench, pickQuickItem, quickInput, runCommand, screenshot, webviewFrame, type Workbench } from './support/workbench';
+import { chooseOption, fillField, openWorkbench, pickQuickItem, postRawToWebview, quickInput, runCommand, screenshot, webviewFrame, type Workbench } from './support/workbench';
 
 const NAME = 'ui-secret-scope';
 
@@ -32,17 +32,7 @@ async function openAddForm(page: Page): Promise<FrameLocator> {
   return form;
 }
 
-/**
- * Posts a message into the real webview host exactly as the webview's acquireVsCodeApi().postMessage
- * does: through the function VS Code's outer webview frame exposes to the inner one (which deletes its
- * own `window.parent` after binding it, so the call is made in the outer frame).
- */
-async function postRaw(page: Page, message: unknown): Promise<void> {
-  const outer = page.locator('iframe.webview[src*="extensionId=kafka-workbench.kafka-workbench"]').filter({ visible: true }).first().contentFrame();
-  await outer.locator('body').evaluate((_body, m) => {
-    (globalThis as unknown as { __vscode_post_message__(channel: string, data: unknown): void }).__vscode_post_message__('onmessage', { message: m });
-  }, message);
-}
+const postRaw = postRawToWebview;
 
 describe('Connection form hardening (UI)', function () {
   this.timeout(180_000);

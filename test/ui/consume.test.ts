@@ -1,7 +1,7 @@
 // The consume viewer clicked in the real workbench. What is asserted is what is on screen: the rows
 // painted inside the grid's viewport, the element that receives a click, the selection the keys move.
 import * as assert from 'node:assert/strict';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createTopic, deleteTopic, produce, records, uniqueTopic } from '../support/consumeFixtures';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 import {
@@ -17,49 +17,12 @@ import {
   webviewFrame,
   type Workbench,
 } from './support/workbench';
+import { paintedRows, waitForPainted, waitForViewerState } from './support/consumeGrid';
 
 const XSS_VALUE = `<img src=x onerror="document.body.dataset.pwned='value'"><script>document.body.dataset.pwned='script'</script>`;
 const XSS_KEY = `<img src=x onerror="document.body.dataset.pwned='key'">`;
 const XSS_HEADER = `<svg onload="document.body.dataset.pwned='header'"></svg>`;
 const BIDI_VALUE = 'invoice-\u202Egpj.exe';
-
-interface Painted {
-  partition: string;
-  offset: string;
-  key: string;
-  value: string;
-}
-
-/** The rows actually painted inside the grid's scroll viewport (bounding boxes intersecting it), top to bottom. */
-async function paintedRows(frame: FrameLocator): Promise<Painted[]> {
-  return frame.locator('#viewport').evaluate((viewport) => {
-    const box = viewport.getBoundingClientRect();
-    const win = viewport.ownerDocument.defaultView!;
-    return [...viewport.querySelectorAll('[role="row"]')]
-      .filter((r) => {
-        const b = r.getBoundingClientRect();
-        const style = win.getComputedStyle(r);
-        return style.display !== 'none' && style.visibility !== 'hidden' && b.height > 0 && b.bottom > box.top + 1 && b.top < box.bottom - 1;
-      })
-      .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
-      .map((r) => {
-        const cell = (c: string) => r.querySelector(`.c-${c}`)!.textContent ?? '';
-        return { partition: cell('partition'), offset: cell('offset'), key: cell('key'), value: cell('value') };
-      });
-  });
-}
-
-/** Waits until the painted rows satisfy `check` (the host batches updates every 100 ms). */
-async function waitForPainted(frame: FrameLocator, what: string, check: (rows: Painted[]) => boolean, timeoutMs = 20_000): Promise<Painted[]> {
-  const deadline = Date.now() + timeoutMs;
-  let rows: Painted[] = [];
-  while (Date.now() < deadline) {
-    rows = await paintedRows(frame);
-    if (check(rows)) return rows;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`${what}: painted rows were ${JSON.stringify(rows.slice(0, 30))}`);
-}
 
 async function openTopicsOf(page: Page, connection: string): Promise<void> {
   await clickActivityBarItem(page, 'Kafka');
@@ -137,7 +100,7 @@ describe('Consume viewer (UI)', function () {
     await frame.locator('.main.right').waitFor();
     const all = await waitForPainted(frame, 'all 22 records painted', (rows) => rows.length === 22);
     assert.deepEqual(all.filter((r) => r.partition === '1').map((r) => r.value), Array.from({ length: 10 }, (_, i) => `p1-${i}`));
-    await frame.locator('#state', { hasText: 'live' }).waitFor({ timeout: 15_000 });
+    await waitForViewerState(frame, 'live', 15_000);
     // A big integer stays exact and the bidi override is shown, not obeyed.
     assert.ok(all.some((r) => r.value === '{"customer":{"id":9007199254740993},"items":[1,2]}'));
     assert.ok(all.some((r) => r.value === 'invoice-⟨U+202E⟩gpj.exe'), 'U+202E is shown as ⟨U+202E⟩');
@@ -164,8 +127,13 @@ describe('Consume viewer (UI)', function () {
       return at !== null && row.contains(at);
     });
     assert.ok(hit, 'the newest row is the element at its own centre (nothing drawn over it)');
+    // Details name the format auto-detect found, not "auto".
+    await frame.locator('.row', { has: frame.locator('.c-value', { hasText: '"customer"' }) }).click();
+    await frame.locator('#detail-value-label', { hasText: 'Value (JSON)' }).waitFor({ timeout: 10_000 });
+    assert.equal(await frame.locator('#detail-key-label').innerText(), 'Key (UTF-8)');
     await newest.click();
     await frame.locator('#detail-value', { hasText: 'arrived-live' }).waitFor({ timeout: 10_000 });
+    await frame.locator('#detail-value-label', { hasText: 'Value (UTF-8)' }).waitFor({ timeout: 10_000 });
     assert.match(await frame.locator('#detail-meta').innerText(), new RegExp(`${topic} · partition 1 · offset 10 · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} UTC`));
 
     // Keyboard: ArrowUp selects the row above and shows it; Enter keeps it open.
@@ -222,7 +190,52 @@ describe('Consume viewer (UI)', function () {
     assert.ok(await page.locator('.tabs-container .tab .label-name', { hasText: 'partition-' }).first().isVisible(), 'the value opened in a read-only editor beside');
     const toolbarHeight = await frame.locator('.toolbar').evaluate((e) => e.getBoundingClientRect().height);
     assert.ok(toolbarHeight < 36, `the toolbar stays one line when narrow (${toolbarHeight}px)`);
+    // The grid does not scroll sideways: less needed columns hide, the others shrink with an ellipsis.
+    const sideways = await frame.locator('#viewport').evaluate((v) => ({ scrollWidth: v.scrollWidth, clientWidth: v.clientWidth, headers: v.ownerDocument.querySelector('.grid-head .h-headers')!.getBoundingClientRect().width }));
+    assert.ok(sideways.scrollWidth <= sideways.clientWidth, `no sideways scrolling in the narrow split: ${JSON.stringify(sideways)}`);
+    assert.equal(sideways.headers, 0, 'the header-count column is hidden when narrow');
+    const offsetCell = frame.locator('.row .c-offset').last();
+    const cellBox = (await offsetCell.boundingBox())!;
+    const viewportBox = (await frame.locator('#viewport').boundingBox())!;
+    assert.ok(cellBox.x >= viewportBox.x && cellBox.x + cellBox.width <= viewportBox.x + viewportBox.width, 'the offset column is painted inside the grid');
     await screenshot(page, 'consume-viewer-narrow-split');
+    // A very narrow split (the window 760 px wide): the timestamp hides too (the details show it);
+    // key and value stay painted and the grid still does not scroll sideways.
+    await page.setViewportSize({ width: 760, height: 900 });
+    try {
+      const veryNarrow = await frame.locator('#viewport').evaluate(async (v) => {
+        await new Promise((r) => setTimeout(r, 300)); // the grid re-fits on its resize observer
+        const doc = v.ownerDocument;
+        const width = (sel: string) => doc.querySelector(sel)!.getBoundingClientRect().width;
+        return { gridWidth: v.clientWidth, scrollWidth: v.scrollWidth, timestamp: width('.grid-head .h-timestamp'), key: width('.grid-head .h-key'), value: width('.grid-head .h-value') };
+      });
+      assert.ok(veryNarrow.gridWidth < 420, `the grid is very narrow here: ${JSON.stringify(veryNarrow)}`);
+      assert.ok(veryNarrow.scrollWidth <= veryNarrow.gridWidth, `no sideways scrolling at ${veryNarrow.gridWidth} px: ${JSON.stringify(veryNarrow)}`);
+      assert.equal(veryNarrow.timestamp, 0, 'the timestamp column hides when very narrow');
+      assert.ok(veryNarrow.key >= 60 && veryNarrow.value >= 80, `key and value stay: ${JSON.stringify(veryNarrow)}`);
+      await waitForPainted(frame, 'rows painted in the very narrow split', (rows) => rows.length >= 8 && rows.every((r) => /^[0-9a-f]+$/.test(r.value)));
+      // The toolbar stays one line with every visible button inside it; the rest are in "More Actions…".
+      const toolbar = await frame.locator('.toolbar').evaluate((t) => {
+        const box = t.getBoundingClientRect();
+        const shown = [...t.querySelectorAll('button')].filter((b) => b.getBoundingClientRect().width > 0);
+        return { height: box.height, right: box.right, outside: shown.filter((b) => b.getBoundingClientRect().right > box.right + 0.5).map((b) => b.id) };
+      });
+      assert.ok(toolbar.height < 36, `one line: ${JSON.stringify(toolbar)}`);
+      assert.deepEqual(toolbar.outside, [], 'no toolbar button is cut off');
+      await screenshot(page, 'consume-viewer-very-narrow-split');
+      const more = frame.locator('#toolbar-more');
+      await more.click();
+      const menu = frame.locator('#toolbar-more-menu');
+      await menu.waitFor({ state: 'visible', timeout: 5_000 });
+      const items = await menu.locator('[role^="menuitem"]').allInnerTexts();
+      assert.ok(items.some((t) => /^Export/.test(t)), `Export is in the menu: ${items.join(' | ')}`);
+      await screenshot(page, 'consume-viewer-very-narrow-more-actions');
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+      assert.equal(await more.evaluate((b) => b === b.ownerDocument.activeElement), true, 'Escape gives the focus back to the menu button');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
 
     await runCommand(page, 'View: Focus First Editor Group');
     await openTopicsOf(page, 'UI broker');
@@ -234,11 +247,7 @@ describe('Consume viewer (UI)', function () {
 
   it('Consume from Offset… is one multi-step input (step counter); records arrive live; Commit shows the committed offsets', async () => {
     const { page } = wb!;
-    // The read-only value editor of the test before may hold the focus: the palette is retried once.
-    await runCommand(page, 'View: Close All Editors').catch(async () => {
-      await page.keyboard.press('Escape');
-      await runCommand(page, 'View: Close All Editors');
-    });
+    await runCommand(page, 'View: Close All Editors');
     await openTopicsOf(page, 'UI broker');
     const row = treeItem(page, topic);
     await runContextMenuItem(page, row, 'Consume from Offset…', () => quickInput(page).isVisible());
@@ -256,7 +265,7 @@ describe('Consume viewer (UI)', function () {
       throw new Error(`${e.message}; counts: ${await frame.locator('#counts').innerText()}`);
     });
     await waitForPainted(frame, 'a screenful', (rows) => rows.length >= 15);
-    await frame.locator('#state', { hasText: 'live' }).waitFor({ timeout: 15_000 });
+    await waitForViewerState(frame, 'live', 15_000);
 
     await frame.locator('#commit').click();
     await frame.locator('#notice', { hasText: 'Committed: partition 0 → 12, partition 1 → 11' }).waitFor({ timeout: 15_000 });
@@ -335,19 +344,19 @@ describe('Consume viewer (UI)', function () {
     assert.ok((await inDom()) < 100);
 
     await frame.locator('#pause').click();
-    await frame.locator('#state', { hasText: 'paused' }).waitFor({ timeout: 10_000 });
+    await waitForViewerState(frame, 'paused', 10_000);
     await produce(broker.bootstrap, bigTopic, records(1, 10));
     await page.waitForTimeout(1500);
     assert.match(await frame.locator('#counts').innerText(), /^30,005 received/, 'nothing is read while paused');
     await frame.locator('#pause').click();
-    await frame.locator('#state', { hasText: 'live' }).waitFor({ timeout: 10_000 });
+    await waitForViewerState(frame, 'live', 10_000);
     await frame.locator('#counts', { hasText: '30,015 received' }).waitFor({ timeout: 15_000 });
 
     await frame.locator('#clear').click();
     await frame.locator('#counts', { hasText: '30,015 received · 0 shown · 0 buffered' }).waitFor({ timeout: 10_000 });
     assert.equal(await inDom(), 0);
     await frame.locator('#stop').click();
-    await frame.locator('#state', { hasText: 'stopped' }).waitFor({ timeout: 15_000 });
+    await waitForViewerState(frame, 'stopped', 15_000);
 
     // Search topic… scans Kafka, not the buffer: offset 1234 left the buffer long ago.
     await frame.locator('#search-topic').click();

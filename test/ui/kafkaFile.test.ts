@@ -12,7 +12,8 @@ import { kcatRead } from '../support/produceTools';
 import { plainClient } from '../support/plainClient';
 import { findRepoRoot } from '../support/repoRoot';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { openWorkbench, quickInput, quickPickItem, runCommand, screenshot, type Workbench } from './support/workbench';
+import { inViewport, openForm, setEditor, setField } from './support/produceForm';
+import { openWorkbench, quickInput, quickPickItem, runCommand, screenshot, webviewFrame, type Workbench } from './support/workbench';
 
 const CONNECTION = 'ui-kafka-file';
 
@@ -127,5 +128,77 @@ describe('.kafka files in the workbench (UI)', function () {
     await assertInside(codeLens(page, CONNECTION, 2), narrow, 'the connection lens in the narrow split');
     await assertStartsInside(codeLens(page, /delivered/, 2), narrow, 'the delivery report lens in the narrow split (its own row)');
     await screenshot(page, 'kafka-file-narrow-split');
+  });
+
+  it('Save as .kafka: the viewer\'s record button and the form\'s title-bar button add PRODUCER blocks to the picked file; the saved block runs from its lens', async () => {
+    const { page } = wb!;
+    await runCommand(page, 'View: Close All Editor Groups');
+    await page.keyboard.press('Control+P');
+    await quickInput(page).locator('.quick-input-box input').fill('demo.kafka');
+    await quickPickItem(page, 'demo.kafka').first().click();
+    await codeLens(page, /Produce record$/).waitFor({ state: 'visible', timeout: 60_000 });
+    await codeLens(page, /Produce record$/).click();
+    await codeLens(page, /delivered \(partition@offset\)/).waitFor({ state: 'visible', timeout: 30_000 });
+
+    // From the viewer: Start consumer (the file's CONSUMER block), pick a record, "Save as .kafka producer…".
+    await codeLens(page, 'Start consumer').click();
+    const viewer = webviewFrame(page);
+    await viewer.locator('.row .c-value').first().click();
+    const saveRecord = viewer.locator('button#save-kafka');
+    await saveRecord.waitFor({ state: 'visible', timeout: 30_000 });
+    await inViewport(page, 'the Save as .kafka record button', saveRecord);
+    await screenshot(page, 'kafka-file-save-from-viewer');
+    await saveRecord.click();
+    await quickInput(page).locator('.quick-input-title', { hasText: 'Save as .kafka' }).waitFor({ timeout: 20_000 });
+    await quickPickItem(page, 'demo.kafka').first().click();
+    // The file is shown with the new block and its lenses.
+    const fromRecord = page.locator('.view-lines', { hasText: `PRODUCER ui-kfile-orders-${id}-` }).first();
+    await fromRecord.waitFor({ state: 'visible', timeout: 30_000 });
+    await runCommand(page, 'View: Close All Editor Groups');
+
+    // From the form: topic and value typed, then the title bar's "Save as .kafka…".
+    const form = await openForm(page);
+    await setField(form, 'topic', topics[1]);
+    await setEditor(form, 'value', '{"from": "the form", "n": {{i}}}');
+    const saveForm = form.locator('#saveAsKafka');
+    await inViewport(page, 'the form\'s Save as .kafka button', saveForm);
+    const [titleBox, buttonBox] = [await form.locator('.titlebar').boundingBox(), await saveForm.boundingBox()];
+    assert.ok(titleBox && buttonBox && buttonBox.y >= titleBox.y && buttonBox.y + buttonBox.height <= titleBox.y + titleBox.height + 1, 'the button sits in the one-line title bar');
+    await saveForm.click();
+    await quickPickItem(page, 'demo.kafka').first().click();
+    await page.locator('.view-lines', { hasText: `PRODUCER ui-kfile-clicks-${id}` }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // The file opens beside the form, which says what it added.
+    await form.locator('#status', { hasText: /Added PRODUCER/ }).waitFor({ timeout: 20_000 });
+    await screenshot(page, 'kafka-file-save-from-form');
+    await runCommand(page, 'View: Close All Editor Groups');
+
+    // The saved form block runs from its lens, and its report shows beside it.
+    await page.keyboard.press('Control+P');
+    await quickInput(page).locator('.quick-input-box input').fill('demo.kafka');
+    await quickPickItem(page, 'demo.kafka').first().click();
+    await codeLens(page, /Produce record$/).waitFor({ state: 'visible', timeout: 30_000 });
+    // To the end of the file, where the saved blocks are.
+    await page.locator('.editor-group-container').first().locator('.view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.locator('.view-lines', { hasText: `PRODUCER ui-kfile-clicks-${id}` }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // The form's block is the last one of the file: its lens is the lowest one painted.
+    const runLenses = page.locator('.codelens-decoration a', { hasText: /Produce record$/ }).filter({ visible: true });
+    // The lenses of the lines scrolled into view render a moment after the scroll.
+    await runLenses.first().waitFor({ state: 'visible', timeout: 30_000 });
+    const boxes = await Promise.all((await runLenses.all()).map(async (l) => ({ l, y: (await l.boundingBox())?.y ?? -1 })));
+    const lowest = boxes.sort((a, b) => b.y - a.y)[0];
+    assert.ok(lowest && lowest.y >= 0, 'a "Produce record" lens is painted at the end of the file');
+    await lowest.l.click();
+    // Its report, beside it (the first block's report is scrolled out of view above).
+    const report = page.locator('.codelens-decoration a', { hasText: /delivered \(partition@offset\)/ }).filter({ visible: true }).first();
+    await report.waitFor({ state: 'visible', timeout: 30_000 });
+    await assertInside(report, page.locator('.editor-group-container').first().locator('.monaco-editor').first(), 'the saved block\'s report');
+    const read = await kcatRead(broker.bootstrap, topics[1]);
+    assert.deepEqual(read.map((r) => r.value), ['{"from": "the form", "n": 0}']);
+    await screenshot(page, 'kafka-file-saved-blocks-1400x900');
+    await runCommand(page, 'View: Split Editor Right');
+    await runCommand(page, 'View: Split Editor Right');
+    await codeLens(page, /delivered/, 2).waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'kafka-file-saved-blocks-narrow-split');
   });
 });

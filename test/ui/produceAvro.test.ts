@@ -6,27 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KafkaClient } from '../../src/core/kafka/client';
-import type { FrameLocator, Page } from 'playwright-core';
 import { createTopic } from '../../src/core/kafka/topics';
 import { fastavroDecode } from '../fixtures/avro/fastavro';
 import { kcatKeys, kcatValues } from '../support/produceTools';
 import { findRepoRoot } from '../support/repoRoot';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { choose, openForm, reportRow, setEditor, setField } from './support/produceForm';
+import { choose, openForm, reportRow, setEditor, setField, viewerFrame } from './support/produceForm';
 import { clickActivityBarItem, openWorkbench, pickQuickItem, runCommand, screenshot, webviewFrame, type Workbench } from './support/workbench';
 import { plainClient } from '../support/plainClient';
-
-/** The record viewer's webview (opened beside or over the form): the frame that has its record rows. */
-async function viewerFrame(page: Page): Promise<FrameLocator> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    for (let i = 0; i < 3; i++) {
-      const frame = webviewFrame(page, { index: i });
-      if (await frame.locator('#viewport, .row').first().isVisible().catch(() => false)) return frame;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error('the record viewer did not open');
-}
 
 const SCHEMA = join(findRepoRoot(), 'test', 'fixtures', 'avro', 'contact-v1-fax.avsc');
 const KEY_SCHEMA = join(findRepoRoot(), 'test', 'fixtures', 'avro', 'order-key.avsc');

@@ -9,7 +9,7 @@ import { createTopic } from '../../src/core/kafka/topics';
 import { kcatRead, pythonPartitions } from '../support/produceTools';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 import { choose, inViewport, openForm, reportRow, setEditor, setField } from './support/produceForm';
-import { clickActivityBarItem, openWorkbench, runCommand, runContextMenuItem, screenshot, treeItem, webviewFrame, type Workbench, collapseSideBarView, setSideBarViewExpanded } from './support/workbench';
+import { clickActivityBarItem, openWorkbench, runCommand, runContextMenuItem, screenshot, treeItem, webviewFrame, type Workbench, collapseSideBarView } from './support/workbench';
 import { plainClient } from '../support/plainClient';
 
 describe('Produce Message form (UI)', function () {
@@ -177,9 +177,12 @@ describe('Produce Message form (UI)', function () {
     await prefilled.waitFor({ timeout: 30_000 });
     assert.equal(await form.locator('input#topic').inputValue(), topic);
     await setEditor(form, 'value', 'from the tree');
-    await setSideBarViewExpanded(page, 'Delivery Reports', true);
     await form.locator('button#send').click();
+    await form.locator('#status', { hasText: '1 delivered' }).waitFor({ timeout: 30_000 });
+    // The form's "Delivery Reports" button opens the view even when it was collapsed.
+    await form.locator('button#showReports').click();
     await reportRow(page, `${topic} [2] @ 0`).waitFor({ timeout: 30_000 });
+    await inViewport(page, 'the new report', reportRow(page, `${topic} [2] @ 0`));
     assert.deepEqual((await kcatRead(broker.bootstrap, topic)).map((r) => `${r.partition}:${r.value}`), ['2:from the tree']);
   });
 

@@ -19,6 +19,39 @@ export interface SchemaRegistryOptions {
   };
   /** Per request; default 10 s. */
   timeoutMs?: number;
+  /**
+   * Schema-by-id lookups, which run inside a consumer's batch: default the smaller of `timeoutMs`
+   * and {@link REGISTRY_LOOKUP_TIMEOUT_MS}, so a hanging registry fails the record's decoding
+   * before the consumer's session times out (a stalled batch would cost the group a rebalance).
+   */
+  lookupTimeoutMs?: number;
+  /** Requests in flight at once; more wait their turn (inside their own time-out). Default 4. */
+  maxConcurrent?: number;
+  /** A larger response body is cut off and refused. Default 8 MiB (Confluent's own schema limit is lower). */
+  maxResponseBytes?: number;
+  /** How long a failed lookup by id (and an unreachable registry) is remembered before asking again. Default 3 s. */
+  failureTtlMs?: number;
+}
+
+/** Lookups by id give up after this long: well below the consumer's 10 s session time-out (CONSUMER_SESSION_TIMEOUT_MS). */
+export const REGISTRY_LOOKUP_TIMEOUT_MS = 4_000;
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The URL without a user or password embedded in it (`https://user:secret@host/` → `https://host/`),
+ * for everything shown: the tree, errors, logs. Text that is not a URL comes back unchanged.
+ */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    // Not parseable as a URL: still never show what sits between "//" and "@".
+    return url.replace(/\/\/[^/@\s]*@/, '//');
+  }
 }
 
 export type SchemaType = 'AVRO' | 'JSON' | 'PROTOBUF';
@@ -89,6 +122,10 @@ export class SchemaRegistryClient {
   private readonly base: URL;
   private readonly byId = new Map<number, Promise<RegistrySchema>>();
   private readonly agent: http.Agent;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Set while lookups by id fail fast: the registry timed out or was unreachable moments ago. */
+  private down: { until: number; error: SchemaRegistryError } | undefined;
 
   constructor(private readonly options: SchemaRegistryOptions) {
     let base: URL;
@@ -114,8 +151,9 @@ export class SchemaRegistryClient {
         : new http.Agent({ keepAlive: true });
   }
 
+  /** The registry's URL as shown to the user (without credentials embedded in it). */
   get url(): string {
-    return this.options.url;
+    return displayUrl(this.options.url);
   }
 
   /** Closes kept-alive sockets. */
@@ -123,37 +161,55 @@ export class SchemaRegistryClient {
     this.agent.destroy();
   }
 
-  /** The schema with a global id; cached for the client's life (ids are immutable). */
+  /**
+   * The schema with a global id; cached for the client's life (ids are immutable). A failure is
+   * remembered for `failureTtlMs` so a batch of records naming a missing id, or a registry that is
+   * down, costs one request rather than one per record; a registry that timed out or could not be
+   * reached fails every lookup at once for that long.
+   */
   getSchemaById(id: number): Promise<RegistrySchema> {
     let cached = this.byId.get(id);
     if (!cached) {
-      cached = this.request<{ schema: string; schemaType?: SchemaType; references?: SchemaReference[] }>('GET', `schemas/ids/${id}`, undefined, {
-        notFound: (m) => `Schema id ${id} is not in the Schema Registry at ${this.options.url}: ${m}`,
-      }).then((r) => ({ id, schema: r.schema, schemaType: r.schemaType ?? 'AVRO', ...refs(r.references) }));
+      const ttl = this.options.failureTtlMs ?? 3_000;
+      const down = this.down && this.down.until > Date.now() ? this.down.error : undefined;
+      cached = down
+        ? Promise.reject(down)
+        : this.request<{ schema: string; schemaType?: SchemaType; references?: SchemaReference[] }>('GET', `schemas/ids/${id}`, undefined, {
+            notFound: (m) => `Schema id ${id} is not in the Schema Registry at ${this.url}: ${m}`,
+            timeoutMs: this.options.lookupTimeoutMs ?? Math.min(this.options.timeoutMs ?? 10_000, REGISTRY_LOOKUP_TIMEOUT_MS),
+          }).then((raw) => {
+            const r = obj(raw);
+            return { id, schema: str(r.schema, 'schema'), schemaType: schemaTypeOf(r.schemaType), ...refs(r.references) };
+          });
       this.byId.set(id, cached);
-      cached.catch(() => this.byId.delete(id));
+      const entry = cached;
+      cached.catch((e: unknown) => {
+        if (!down && e instanceof SchemaRegistryError && (e.failure === 'timeout' || e.failure === 'unreachable')) this.down = { until: Date.now() + ttl, error: e };
+        setTimeout(() => this.byId.get(id) === entry && this.byId.delete(id), ttl).unref();
+      });
     }
     return cached;
   }
 
-  listSubjects(): Promise<string[]> {
-    return this.request<string[]>('GET', 'subjects');
+  async listSubjects(): Promise<string[]> {
+    return list(await this.request<unknown>('GET', 'subjects'), 'subjects', 'string');
   }
 
-  listVersions(subject: string): Promise<number[]> {
-    return this.request<number[]>('GET', `subjects/${enc(subject)}/versions`, undefined, {
+  async listVersions(subject: string): Promise<number[]> {
+    const versions = await this.request<unknown>('GET', `subjects/${enc(subject)}/versions`, undefined, {
       notFound: (m) => `Subject "${subject}" is not in the Schema Registry: ${m}`,
     });
+    return list(versions, 'versions', 'number');
   }
 
   async getVersion(subject: string, version: number | 'latest' = 'latest'): Promise<SubjectVersion> {
-    const r = await this.request<{ subject: string; id: number; version: number; schema: string; schemaType?: SchemaType; references?: SchemaReference[] }>(
+    const r = obj(await this.request<{ subject: string; id: number; version: number; schema: string; schemaType?: SchemaType; references?: SchemaReference[] }>(
       'GET',
       `subjects/${enc(subject)}/versions/${version}`,
       undefined,
       { notFound: (m) => `Version ${version} of subject "${subject}" is not in the Schema Registry: ${m}` },
-    );
-    const found: SubjectVersion = { subject: r.subject ?? subject, id: r.id, version: r.version, schema: r.schema, schemaType: r.schemaType ?? 'AVRO', ...refs(r.references) };
+    ));
+    const found: SubjectVersion = { subject: typeof r.subject === 'string' ? r.subject : subject, id: int(r.id, 'id'), version: int(r.version, 'version'), schema: str(r.schema, 'schema'), schemaType: schemaTypeOf(r.schemaType), ...refs(r.references) };
     if (!this.byId.has(found.id)) this.byId.set(found.id, Promise.resolve({ id: found.id, schema: found.schema, schemaType: found.schemaType, ...refs(found.references) }));
     return found;
   }
@@ -163,21 +219,20 @@ export class SchemaRegistryClient {
    * @throws SchemaRegistryError with failure 'incompatible' (HTTP 409) quoting the registry's reason.
    */
   async register(subject: string, schema: string, schemaType: SchemaType = 'AVRO', references?: SchemaReference[]): Promise<number> {
-    const r = await this.request<{ id: number }>('POST', `subjects/${enc(subject)}/versions`, body(schema, schemaType, references), {
+    const r = obj(await this.request<{ id: number }>('POST', `subjects/${enc(subject)}/versions`, body(schema, schemaType, references), {
       conflict: (m) => `The Schema Registry refused the schema for subject "${subject}" as incompatible with its existing versions: ${m}`,
-    });
-    return r.id;
+    }));
+    return int(r.id, 'id');
   }
 
   /** The subject's version holding exactly this schema, or undefined when it is not registered there. */
   async lookup(subject: string, schema: string, schemaType: SchemaType = 'AVRO', references?: SchemaReference[]): Promise<SubjectVersion | undefined> {
     try {
-      const r = await this.request<{ subject: string; id: number; version: number; schema: string; schemaType?: SchemaType }>(
-        'POST',
-        `subjects/${enc(subject)}`,
-        body(schema, schemaType, references),
+      const r = obj(
+        await this.request<{ subject: string; id: number; version: number; schema: string; schemaType?: SchemaType }>('POST', `subjects/${enc(subject)}`, body(schema, schemaType, references)),
       );
-      return { subject: r.subject ?? subject, id: r.id, version: r.version, schema: r.schema ?? schema, schemaType: r.schemaType ?? schemaType };
+      const found = typeof r.schema === 'string' ? r.schema : schema;
+      return { subject: typeof r.subject === 'string' ? r.subject : subject, id: int(r.id, 'id'), version: int(r.version, 'version'), schema: found, schemaType: r.schemaType === undefined ? schemaType : schemaTypeOf(r.schemaType) };
     } catch (err) {
       if (err instanceof SchemaRegistryError && err.failure === 'not-found') return undefined;
       throw err;
@@ -190,11 +245,10 @@ export class SchemaRegistryClient {
    */
   async checkCompatibility(subject: string, schema: string, version: number | 'latest' = 'latest', schemaType: SchemaType = 'AVRO', references?: SchemaReference[]): Promise<CompatibilityResult> {
     try {
-      const r = await this.request<{ is_compatible: boolean; messages?: string[] }>(
-        'POST',
-        `compatibility/subjects/${enc(subject)}/versions/${version}?verbose=true`,
-        body(schema, schemaType, references),
+      const r = obj(
+        await this.request<{ is_compatible: boolean; messages?: string[] }>('POST', `compatibility/subjects/${enc(subject)}/versions/${version}?verbose=true`, body(schema, schemaType, references)),
       );
+      if (typeof r.is_compatible !== 'boolean') throw new SchemaRegistryError('The Schema Registry answered the compatibility check without "is_compatible".', 'bad-response');
       return { compatible: r.is_compatible, messages: Array.isArray(r.messages) ? r.messages.map(String) : [] };
     } catch (err) {
       if (err instanceof SchemaRegistryError && err.failure === 'not-found' && (err.errorCode === 40401 || err.errorCode === 40402)) {
@@ -210,7 +264,7 @@ export class SchemaRegistryClient {
   /** The compatibility level of a subject (falling back to the global one), or the global level. */
   async getCompatibility(subject?: string): Promise<CompatibilityLevel> {
     const path = subject ? `config/${enc(subject)}?defaultToGlobal=true` : 'config';
-    const r = await this.request<{ compatibilityLevel?: CompatibilityLevel; compatibility?: CompatibilityLevel }>('GET', path);
+    const r = obj(await this.request<{ compatibilityLevel?: CompatibilityLevel; compatibility?: CompatibilityLevel }>('GET', path));
     return (r.compatibilityLevel ?? r.compatibility) as CompatibilityLevel;
   }
 
@@ -226,7 +280,7 @@ export class SchemaRegistryClient {
     const out = new Map<string, string>();
     const visit = async (list: SchemaReference[] | undefined, depth: number): Promise<void> => {
       if (!list?.length) return;
-      if (depth > 32) throw new SchemaRegistryError(`Schema references nest deeper than 32 levels in the Schema Registry at ${this.options.url} (a cycle?)`, 'bad-response');
+      if (depth > 32) throw new SchemaRegistryError(`Schema references nest deeper than 32 levels in the Schema Registry at ${this.url} (a cycle?)`, 'bad-response');
       for (const ref of list) {
         if (out.has(ref.name)) continue;
         const v = await this.getVersion(ref.subject, ref.version);
@@ -247,10 +301,53 @@ export class SchemaRegistryClient {
     method: string,
     path: string,
     payload?: string,
-    phrasing: { notFound?: (m: string) => string; conflict?: (m: string) => string } = {},
+    phrasing: { notFound?: (m: string) => string; conflict?: (m: string) => string; timeoutMs?: number } = {},
+  ): Promise<T> {
+    const timeoutMs = phrasing.timeoutMs ?? this.options.timeoutMs ?? 10_000;
+    // The time-out counts from the call, so a request waiting for a free slot gives up in time too.
+    const deadline = Date.now() + timeoutMs;
+    return this.withSlot(deadline, timeoutMs, () => this.send<T>(method, path, payload, phrasing, deadline, timeoutMs));
+  }
+
+  /** At most `maxConcurrent` requests in flight: a flood of lookups cannot open a socket per record. */
+  private async withSlot<T>(deadline: number, timeoutMs: number, run: () => Promise<T>): Promise<T> {
+    if (this.active >= (this.options.maxConcurrent ?? 4)) {
+      await new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          this.waiting.splice(this.waiting.indexOf(wake), 1);
+          reject(new SchemaRegistryError(`Schema Registry at ${this.url} did not answer within ${Math.round(timeoutMs / 1000)} s (requests were queued behind others).`, 'timeout'));
+        }, Math.max(0, deadline - Date.now()));
+        this.waiting.push(wake);
+      });
+      // Woken at (timers round to the ms) or just before the deadline: give the slot to the next in line rather than send a request already late.
+      if (deadline - Date.now() < 50) {
+        this.waiting.shift()?.();
+        throw new SchemaRegistryError(`Schema Registry at ${this.url} did not answer within ${Math.round(timeoutMs / 1000)} s (requests were queued behind others).`, 'timeout');
+      }
+    }
+    this.active++;
+    try {
+      return await run();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private send<T>(
+    method: string,
+    path: string,
+    payload: string | undefined,
+    phrasing: { notFound?: (m: string) => string; conflict?: (m: string) => string },
+    deadline: number,
+    timeoutMs: number,
   ): Promise<T> {
     const url = new URL(path, this.base);
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const maxBytes = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     const headers: Record<string, string> = { Accept: `${CONTENT_TYPE}, application/json` };
     if (payload !== undefined) {
       headers['Content-Type'] = CONTENT_TYPE;
@@ -260,12 +357,22 @@ export class SchemaRegistryClient {
       const { username, password } = this.options.basicAuth;
       headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
     }
-    const where = `Schema Registry at ${this.options.url}`;
+    const where = `Schema Registry at ${this.url}`;
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise<T>((resolve, reject) => {
       const req = lib.request(url, { method, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let received = 0;
+        const tooLarge = () => {
+          reject(new SchemaRegistryError(`${where} answered ${method} ${url.pathname} with more than ${mib(maxBytes)}: refused (is this URL a Schema Registry?).`, 'bad-response', res.statusCode));
+          req.destroy();
+        };
+        if (Number(res.headers['content-length']) > maxBytes) return tooLarge();
+        res.on('data', (c: Buffer) => {
+          received += c.length;
+          if (received > maxBytes) tooLarge();
+          else chunks.push(c);
+        });
         res.on('error', (err) => reject(networkError(err, where, timeoutMs)));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
@@ -285,11 +392,23 @@ export class SchemaRegistryClient {
           reject(httpError(status, parsed, text, where, phrasing));
         });
       });
-      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT_REQUEST' })));
+      // A whole-request deadline: a registry that trickles a byte now and then must not hold a batch.
+      const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT_REQUEST' })), Math.max(1, deadline - Date.now()));
+      req.on('close', () => clearTimeout(timer));
       req.on('error', (err) => reject(networkError(err, where, timeoutMs)));
       req.end(payload);
     });
   }
+}
+
+function mib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB` : `${bytes} bytes`;
+}
+
+/** A field the registry must send as a string: anything else is a bad response, said plainly. */
+function str(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new SchemaRegistryError(`The Schema Registry answered without a "${field}" string (got ${value === null ? 'null' : typeof value}).`, 'bad-response');
+  return value;
 }
 
 function enc(subject: string): string {
@@ -304,7 +423,30 @@ function body(schema: string, schemaType: SchemaType, references?: SchemaReferen
 }
 
 function refs(references: SchemaReference[] | undefined): { references?: SchemaReference[] } {
-  return Array.isArray(references) && references.length > 0 ? { references: references.map((r) => ({ name: String(r.name), subject: String(r.subject), version: Number(r.version) })) } : {};
+  if (!Array.isArray(references) || references.length === 0) return {};
+  return { references: references.map((r: Partial<SchemaReference> | null) => ({ name: str(r?.name, 'references[].name'), subject: str(r?.subject, 'references[].subject'), version: int(r?.version, 'references[].version') })) };
+}
+
+/** The registry's answer as an object to read fields from; a bare value, array or null is a bad response. */
+function obj<T extends object>(value: T | null | undefined): Partial<T> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SchemaRegistryError(`The Schema Registry answered with ${Array.isArray(value) ? 'a list' : JSON.stringify(value)?.slice(0, 40) ?? 'nothing'} where an object was expected.`, 'bad-response');
+  return value;
+}
+
+function schemaTypeOf(value: unknown): SchemaType {
+  if (value === undefined || value === null) return 'AVRO';
+  if (value === 'AVRO' || value === 'JSON' || value === 'PROTOBUF') return value;
+  throw new SchemaRegistryError(`The Schema Registry answered with an unknown schema type ${JSON.stringify(value).slice(0, 40)}.`, 'bad-response');
+}
+
+function int(value: unknown, field: string): number {
+  if (!Number.isSafeInteger(value)) throw new SchemaRegistryError(`The Schema Registry answered without a whole number "${field}" (got ${JSON.stringify(value)?.slice(0, 40) ?? 'nothing'}).`, 'bad-response');
+  return value as number;
+}
+
+function list<K extends 'string' | 'number'>(value: unknown, what: string, kind: K): (K extends 'string' ? string : number)[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== kind)) throw new SchemaRegistryError(`The Schema Registry answered with ${what} that are not a list of ${kind}s.`, 'bad-response');
+  return value as (K extends 'string' ? string : number)[];
 }
 
 function snippet(text: string): string {

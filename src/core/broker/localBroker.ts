@@ -184,7 +184,7 @@ async function pickPorts(preferred: (number | undefined)[]): Promise<number[]> {
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

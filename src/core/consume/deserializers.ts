@@ -4,6 +4,7 @@
  * Others plug in with {@link registerDeserializer} (Avro: `avroDeserializer.ts`, configured per viewer).
  */
 import { isUtf8 } from 'node:buffer';
+import type { RawHeaders } from '../kafka/consumer';
 import { prettyJson } from './exactJson';
 
 /** The names built in; a registered deserializer adds its own name. */
@@ -29,7 +30,13 @@ export interface Deserializer {
    * batch names), so `decode` can stay synchronous. The pipeline waits for it before decoding the
    * batch, keeping record order; it must not reject (a failure becomes each record's reason).
    */
-  prepare?(batch: readonly (Buffer | null)[]): Promise<void> | undefined;
+  prepare?(batch: readonly (Buffer | null)[], headers?: readonly (RawHeaders | undefined)[], role?: 'key' | 'value'): Promise<void> | undefined;
+  /**
+   * Optional: how to decode one record whose headers name its schema (Apicurio's
+   * `apicurio.value.contentId`, see avro/headerSchemaId.ts); undefined to decode it as usual.
+   * `prepare` gets the batch's headers for the same purpose.
+   */
+  forHeaders?(headers: RawHeaders, role: 'key' | 'value'): Deserializer | undefined;
 }
 
 /** UTF-8 that refuses invalid bytes (rather than showing U+FFFD), checked only when one shows up. */

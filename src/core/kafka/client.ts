@@ -203,7 +203,42 @@ export class KafkaClient {
    * error after the retries and may return a {@link KafkaWorkbenchError} that says it better.
    */
   withAdmin<T>(what: string, work: (admin: Admin) => Promise<T>, translate?: (error: unknown) => unknown): Promise<T> {
-    return this.run(what, () => this.withFreshMetadataRetries(what, work), translate);
+    // Possibly a write (create a topic, reset offsets): a read asked after it must not join one started before it.
+    return this.run(what, () => this.withFreshMetadataRetries(what, work).finally(() => this.inFlightReads.clear()), translate);
+  }
+
+  /**
+   * A read the tree and the health poll repeat (list topics, list groups, describe a group): while
+   * one with the same description is still running, a caller joins it instead of sending another.
+   * During an outage each caller still gets its time-out, but the admin requests behind them do not
+   * pile up one per refresh: kafkajs keeps retrying a request long after its caller gave up.
+   */
+  withAdminShared<T>(what: string, work: (admin: Admin) => Promise<T>): Promise<T> {
+    return this.run(what, () => this.sharedRead(what, () => this.withFreshMetadataRetries(what, work)));
+  }
+
+  /** How many shared reads are running (each possibly joined by several callers). */
+  get sharedReadsInFlight(): number {
+    return this.inFlightReads.size;
+  }
+
+  /** How many shared reads were started (not joined) since the client was created. */
+  sharedReadsStarted = 0;
+
+  private readonly inFlightReads = new Map<string, { read: Promise<unknown>; at: number }>();
+
+  private sharedRead<T>(key: string, start: () => Promise<T>): Promise<T> {
+    const running = this.inFlightReads.get(key);
+    // One stuck for over a minute is not joined: a fresh read may get through once the cluster is back.
+    if (running && Date.now() - running.at < 60_000) return running.read as Promise<T>;
+    const read = start();
+    this.sharedReadsStarted++;
+    this.inFlightReads.set(key, { read, at: Date.now() });
+    const forget = () => {
+      if (this.inFlightReads.get(key)?.read === read) this.inFlightReads.delete(key);
+    };
+    read.then(forget, forget);
+    return read;
   }
 
   private async withFreshMetadataRetries<T>(what: string, work: (admin: Admin) => Promise<T>): Promise<T> {
@@ -333,7 +368,7 @@ export class KafkaClient {
 
   /** Connects (if needed) and describes the cluster: id, controller, brokers, round-trip time. */
   describeCluster(): Promise<ClusterSummary> {
-    return this.run('describe the cluster', async () => {
+    return this.run('describe the cluster', () => this.sharedRead('describe the cluster', async () => {
       const started = performance.now();
       const admin = await this.connectedAdmin();
       const before = performance.now();
@@ -348,7 +383,7 @@ export class KafkaClient {
         roundTripMs: Math.round((after - before) * 10) / 10,
         totalMs: Math.round(after - started),
       };
-    });
+    }));
   }
 
   /** Closes every client of this connection (admin, producers, consumers). Safe to call twice. */

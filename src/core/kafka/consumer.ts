@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   AssignerProtocol,
   PartitionAssigners,
@@ -9,9 +8,9 @@ import {
 } from 'kafkajs';
 import type { KafkaClient } from './client';
 import { KafkaWorkbenchError } from './errors';
+import { TailBase } from './tailBase';
 // Registers the snappy, lz4 and zstd codecs, so compressed topics can be read.
 import './codecs';
-import { deleteGroup } from './groups';
 import {
   committedOffsets,
   resolveStartOffsets,
@@ -21,6 +20,9 @@ import {
   type PartitionWatermarks,
   type StartPosition,
 } from './offsets';
+
+/** The tail's consumer session time-out; a Schema Registry lookup inside a batch gives up well before it (REGISTRY_LOOKUP_TIMEOUT_MS). */
+export const CONSUMER_SESSION_TIMEOUT_MS = 10_000;
 
 export type CommitMode = 'automatic' | 'manual' | 'afterDisplay';
 export type Isolation = 'read_committed' | 'read_uncommitted';
@@ -85,6 +87,12 @@ export type TailState =
   | { state: 'starting' }
   | { state: 'live'; assigned: number[] }
   | { state: 'paused'; assigned: number[] }
+  /**
+   * The group is redistributing its partitions (a member joined, left or died): nothing is read until
+   * every member has rejoined, which a slow member can hold up for the rebalance timeout. `assigned`
+   * is what this member had before.
+   */
+  | { state: 'rebalancing'; assigned: number[] }
   /** The cluster went away; kafkajs reconnects and the tail resumes where it was. */
   | { state: 'reconnecting'; message: string }
   | { state: 'stopped'; error?: KafkaWorkbenchError };
@@ -96,6 +104,18 @@ export interface TailListener {
    */
   records(partition: number, messages: RawMessage[]): void | Promise<void>;
   state?(state: TailState): void;
+  /** Records deleted (retention, DeleteRecords) before the tail read them: it went on from the earliest kept. */
+  skipped?(skip: SkippedRecords): void;
+  /** Partitions added to the topic while a tail of all its partitions runs: it reads them too, from their start. */
+  partitionsAdded?(partitions: number[]): void;
+}
+
+export interface SkippedRecords {
+  partition: number;
+  /** The offset the tail was to read next, and the first one it got instead. */
+  from: string;
+  to: string;
+  count: string;
 }
 
 export interface PartitionProgress extends PartitionWatermarks {
@@ -107,8 +127,24 @@ export interface PartitionProgress extends PartitionWatermarks {
   lag?: string;
 }
 
-/** Prefix of the groups used for "no group" tails; they never commit and are deleted on stop. */
-export const THROWAWAY_GROUP_PREFIX = 'kafka-workbench-tail-';
+/** A live read of one topic: {@link TopicTail} (through a consumer group) or DirectTail (directTail.ts, no group). */
+export interface Tail {
+  /** The group read through; empty for a tail without one. */
+  readonly groupId: string;
+  /** True when no group of the user's is involved (nothing can be committed). */
+  readonly throwaway: boolean;
+  readonly state: TailState;
+  /** Partitions read; grows when partitions are added to the topic of a tail of every partition. */
+  partitions: number[];
+  /** Next offset per partition: last delivered + 1. */
+  positions(): Map<number, string>;
+  assignedPartitions(): number[];
+  pause(): void;
+  resume(): void;
+  commit(upTo?: { partition: number; offset: string }[]): Promise<Map<number, string>>;
+  progress(): Promise<PartitionProgress[]>;
+  stop(error?: KafkaWorkbenchError): Promise<void>;
+}
 
 const ASSIGNER_NAME = 'KafkaWorkbenchAssigner';
 
@@ -184,64 +220,39 @@ function isUnknownTopic(e: unknown): boolean {
 }
 
 /**
- * A live read of one topic. Without a group it uses a throwaway group id (kafkajs cannot fetch
- * without one): it never commits, and the group is deleted when the tail stops, so the cluster
- * keeps no offsets of it. The tail tracks its own position per partition and seeks back to it
+ * A live read of one topic through a consumer group (a tail without one is a DirectTail: see
+ * {@link startTail}). The tail tracks its own position per partition and seeks back to it
  * whenever the group is (re)joined, so a broker restart resumes exactly where it left off.
  */
-export class TopicTail {
+export class TopicTail extends TailBase implements Tail {
   private consumer: Consumer | undefined;
-  private untrack: (() => void) | undefined;
-  private readonly next = new Map<number, string>();
-  private readonly initial: Map<number, string | undefined>;
   private assigned: number[] = [];
   private paused = false;
-  private stopping: Promise<void> | undefined;
-  private current: TailState = { state: 'starting' };
-  private watchTimer: NodeJS.Timeout | undefined;
 
   readonly groupId: string;
-  /** True when the group is the throwaway one of a "no group" tail. */
-  readonly throwaway: boolean;
+  readonly throwaway = false;
 
   private constructor(
-    private readonly client: KafkaClient,
-    readonly options: TailOptions,
-    readonly partitions: number[],
-    initial: Map<number, string | undefined>,
-    private readonly listener: TailListener,
+    client: KafkaClient,
+    options: TailOptions,
+    public partitions: number[],
+    private readonly initial: Map<number, string | undefined>,
+    listener: TailListener,
   ) {
-    this.initial = initial;
-    this.throwaway = !options.group;
-    this.groupId = options.group?.groupId ?? `${THROWAWAY_GROUP_PREFIX}${randomUUID()}`;
+    super(client, options, listener);
+    this.groupId = options.group?.groupId ?? '';
   }
 
   /** Validates the options against the cluster (topic, partitions, start offsets), then starts reading. */
   static async start(client: KafkaClient, options: TailOptions, listener: TailListener): Promise<TopicTail> {
     const all = await topicPartitions(client, options.topic);
     const partitions = options.partitions?.length ? [...new Set(options.partitions)].sort((a, b) => a - b) : all;
-    if (options.start.kind === 'committed' && !options.group) {
-      throw new KafkaWorkbenchError('"Committed offset" needs a consumer group: choose a group, or another start position.', 'invalid-input');
-    }
-    if (options.group && !options.group.groupId.trim()) throw new KafkaWorkbenchError('The group id is empty.', 'invalid-input');
+    if (!options.group) throw new KafkaWorkbenchError('A tail without a consumer group reads the partitions directly (startTail).', 'other');
+    if (!options.group.groupId.trim()) throw new KafkaWorkbenchError('The group id is empty.', 'invalid-input');
     const initial = await resolveStartOffsets(client, options.topic, partitions, options.start);
     const tail = new TopicTail(client, options, partitions, initial, listener);
     await tail.run();
     return tail;
-  }
-
-  get state(): TailState {
-    return this.current;
-  }
-
-  private setState(state: TailState): void {
-    this.current = state;
-    this.listener.state?.(state);
-  }
-
-  /** Next offset per partition: last delivered + 1. */
-  positions(): Map<number, string> {
-    return new Map(this.next);
   }
 
   assignedPartitions(): number[] {
@@ -257,10 +268,13 @@ export class TopicTail {
       groupId: this.groupId,
       allowAutoTopicCreation: false,
       readUncommitted: isolation === 'read_uncommitted',
-      sessionTimeout: 10_000,
+      sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 10_000,
       maxWaitTimeInMs: 250,
+      // Metadata is read again this often: a partition added to the topic is noticed (and, for a
+      // tail of every partition, read) within seconds rather than kafkajs' default five minutes.
+      metadataMaxAge: 10_000,
       retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 3_000 },
       partitionAssigners:
         group && everyPartition ? [workbenchAssigner(undefined), PartitionAssigners.roundRobin] : [workbenchAssigner(everyPartition ? undefined : wanted)],
@@ -270,6 +284,13 @@ export class TopicTail {
 
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assigned = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
+      const added = everyPartition ? this.assigned.filter((p) => !this.partitions.includes(p)) : [];
+      if (added.length) {
+        this.partitions = [...this.partitions, ...added].sort((a, b) => a - b);
+        // A new partition has no position yet: read from its start, so none of its records is missed.
+        for (const p of added) if (!this.initial.has(p)) this.initial.set(p, '0');
+        this.listener.partitionsAdded?.(added);
+      }
       for (const partition of this.assigned) {
         // Where we were (after a reconnect or rebalance), else the chosen start; undefined: the group's commit.
         const offset = this.next.get(partition) ?? this.initial.get(partition);
@@ -277,6 +298,11 @@ export class TopicTail {
       }
       if (this.paused) consumer.pause([{ topic }]);
       this.setState(this.paused ? { state: 'paused', assigned: this.assigned } : { state: 'live', assigned: this.assigned });
+    });
+    // kafkajs says so when a heartbeat, fetch or commit is answered REBALANCE_IN_PROGRESS, just
+    // before it rejoins; GROUP_JOIN above ends it.
+    consumer.on(consumer.events.REBALANCING, () => {
+      if (!this.stopping) this.setState({ state: 'rebalancing', assigned: this.assigned });
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (this.stopping) return;
@@ -302,9 +328,27 @@ export class TopicTail {
 
   private onBatch({ batch, isRunning, isStale }: EachBatchPayload): void | Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const expected = this.next.get(batch.partition);
+    if (expected !== undefined && BigInt(batch.firstOffset()!) > BigInt(expected)) void this.checkSkipped(batch.partition, expected, batch.firstOffset()!);
     this.next.set(batch.partition, (BigInt(batch.lastOffset()) + 1n).toString());
     if (this.current.state === 'reconnecting' || this.current.state === 'starting') this.setState({ state: 'live', assigned: this.assigned });
     return this.listener.records(batch.partition, batch.messages);
+  }
+
+  /**
+   * A gap between batches is routine (transaction markers, compaction) unless the records were
+   * deleted: then the partition's earliest kept offset is past where the tail was, and kafkajs has
+   * reset it to that earliest one (offset out of range). Said, never skipped silently.
+   */
+  private async checkSkipped(partition: number, expected: string, got: string): Promise<void> {
+    try {
+      const low = (await watermarks(this.client, this.options.topic)).find((m) => m.partition === partition)?.low;
+      if (low === undefined || BigInt(low) <= BigInt(expected) || this.stopping) return;
+      const to = BigInt(got) < BigInt(low) ? got : low;
+      this.listener.skipped?.({ partition, from: expected, to, count: (BigInt(to) - BigInt(expected)).toString() });
+    } catch {
+      // The watermarks could not be read (an outage): the gap stays unexplained rather than guessed.
+    }
   }
 
   private explain(e: unknown): KafkaWorkbenchError {
@@ -326,15 +370,6 @@ export class TopicTail {
     const explained = this.explain(error);
     if (restart) this.setState({ state: 'reconnecting', message: explained.message });
     else await this.stop(explained);
-  }
-
-  private async topicStillExists(): Promise<boolean> {
-    try {
-      await topicPartitions(this.client, this.options.topic);
-      return true;
-    } catch (e) {
-      return !(e instanceof KafkaWorkbenchError && e.reason === 'unknown-topic');
-    }
   }
 
   /** kafkajs keeps retrying a deleted topic quietly; this notices and stops the tail with the reason. */
@@ -360,7 +395,6 @@ export class TopicTail {
    * delivered so far (the last record shown). `upTo`: commit through that record of its partition.
    */
   async commit(upTo?: { partition: number; offset: string }[]): Promise<Map<number, string>> {
-    if (this.throwaway) throw new KafkaWorkbenchError('This viewer reads without a consumer group, so there is nothing to commit to.', 'invalid-input');
     const consumer = this.consumer;
     if (!consumer || this.stopping) throw new KafkaWorkbenchError('The viewer has stopped: nothing can be committed any more.', 'other');
     const offsets = upTo
@@ -380,28 +414,20 @@ export class TopicTail {
   async progress(): Promise<PartitionProgress[]> {
     const [marks, committed] = await Promise.all([
       watermarks(this.client, this.options.topic),
-      this.throwaway ? Promise.resolve(new Map<number, string>()) : committedOffsets(this.client, this.groupId, this.options.topic),
+      committedOffsets(this.client, this.groupId, this.options.topic),
     ]);
     return marks
       .filter((m) => this.partitions.includes(m.partition))
       .map((m) => {
         const position = this.next.get(m.partition) ?? (this.assigned.includes(m.partition) ? this.initial.get(m.partition) : undefined);
         const c = committed.get(m.partition);
-        const base = this.throwaway ? position : c;
-        const lag = base !== undefined ? (BigInt(m.high) - BigInt(base)).toString() : undefined;
+        const lag = c !== undefined ? (BigInt(m.high) - BigInt(c)).toString() : undefined;
         return { ...m, position, committed: c, lag };
       });
   }
 
-  /** Stops reading and leaves the group; a throwaway group is deleted. Safe to call twice. */
-  stop(error?: KafkaWorkbenchError): Promise<void> {
-    this.stopping ??= (async () => {
-      if (this.watchTimer) clearInterval(this.watchTimer);
-      this.untrack?.();
-      await this.consumer?.disconnect().catch(() => undefined);
-      if (this.throwaway) await deleteGroup(this.client, this.groupId).catch(() => undefined);
-      this.setState({ state: 'stopped', error });
-    })();
-    return this.stopping;
+  /** Leaves the group. */
+  protected async release(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
   }
 }

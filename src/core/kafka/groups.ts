@@ -55,28 +55,43 @@ function decodeAssignment(buffer: Buffer): GroupMember['assignment'] {
 }
 
 export function listGroups(client: KafkaClient): Promise<GroupSummary[]> {
-  return client.withAdmin('list consumer groups', async (admin) => {
+  return client.withAdminShared('list consumer groups', async (admin) => {
     const { groups } = await admin.listGroups();
     return groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })).sort((a, b) => a.groupId.localeCompare(b.groupId));
   });
 }
 
+type DescribedGroup = Awaited<ReturnType<import('kafkajs').Admin['describeGroups']>>['groups'][number];
+
+function toDescription(group: DescribedGroup): GroupDescription {
+  return {
+    groupId: group.groupId,
+    state: group.state,
+    protocol: group.protocol,
+    protocolType: group.protocolType,
+    members: group.members
+      .map((m) => ({ memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost, assignment: decodeAssignment(m.memberAssignment) }))
+      .sort((a, b) => a.clientId.localeCompare(b.clientId) || a.memberId.localeCompare(b.memberId)),
+  };
+}
+
 export function describeGroup(client: KafkaClient, groupId: string): Promise<GroupDescription> {
-  return client.withAdmin(`describe group ${groupId}`, async (admin) => {
+  return client.withAdminShared(`describe group ${groupId}`, async (admin) => {
     const { groups } = await admin.describeGroups([groupId]);
     const group = groups[0];
     if (!group || group.state === 'Dead') {
       throw new KafkaWorkbenchError(`Consumer group "${groupId}" does not exist (any more): refresh the Kafka view.`, 'invalid-input');
     }
-    return {
-      groupId: group.groupId,
-      state: group.state,
-      protocol: group.protocol,
-      protocolType: group.protocolType,
-      members: group.members
-        .map((m) => ({ memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost, assignment: decodeAssignment(m.memberAssignment) }))
-        .sort((a, b) => a.clientId.localeCompare(b.clientId) || a.memberId.localeCompare(b.memberId)),
-    };
+    return toDescription(group);
+  });
+}
+
+/** Several groups in one go (one request per coordinator); groups that no longer exist are left out. */
+export function describeGroups(client: KafkaClient, groupIds: string[]): Promise<GroupDescription[]> {
+  if (groupIds.length === 0) return Promise.resolve([]);
+  return client.withAdmin(`describe ${groupIds.length} groups`, async (admin) => {
+    const { groups } = await admin.describeGroups(groupIds);
+    return groups.filter((g) => g.state !== 'Dead').map(toDescription);
   });
 }
 

@@ -13,6 +13,8 @@ import type { KafkaClient } from './client';
 import './codecs';
 import { KafkaWorkbenchError } from './errors';
 
+/** Requests one batch may take when kafkajs leaves partitions unanswered (see RecordProducer.sendBatch). */
+const UNANSWERED_RESENDS = 3;
 const INSTALLED_CODECS: readonly Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 export type Acks = 0 | 1 | 'all';
@@ -185,6 +187,18 @@ function chainOf(error: unknown): ErrorLike[] {
   return out;
 }
 
+/**
+ * The partitions a failed kafkajs send did write: kafkajs patch 008 (settle-before-retry) keeps
+ * the answers of the brokers that answered on the error, which its retrier wraps.
+ */
+function producedBeforeFailure(error: unknown): RecordMetadata[] {
+  for (const e of chainOf(error)) {
+    const written = (e as { producedBeforeFailure?: unknown }).producedBeforeFailure;
+    if (Array.isArray(written)) return written as RecordMetadata[];
+  }
+  return [];
+}
+
 /** Turns a failed send into Kafka's error name, the message, and what to do. */
 export function explainDeliveryError(error: unknown, client?: KafkaClient): DeliveryError {
   if (error instanceof KafkaWorkbenchError) {
@@ -262,20 +276,103 @@ export function recordSize(r: Pick<OutgoingRecord, 'key' | 'value' | 'headers'>)
   return size;
 }
 
-interface PartitionQueue {
-  items: Pending[];
-  /** Index of the first record not yet sent. */
-  head: number;
-  busy: boolean;
+/**
+ * Records waiting or in flight, as parallel arrays rather than an object per record: a bulk send
+ * keeps thousands of them alive across garbage collections, and every extra object per record is
+ * one more to copy and promote. Appended to only; a request takes a range of it by reference.
+ */
+/** Records per slab, and how many emptied slabs a producer keeps for reuse (~45 KB each). */
+const SLAB_RECORDS = 1024;
+const MAX_SPARE_SLABS = 32;
+
+class Slab {
+  /** Records appended so far (the arrays may be longer: they are allocated ahead). */
+  count = 0;
+  /** Records whose request has been answered and fanned out. */
+  settled = 0;
+  /** Full and every record taken by a request: once every one is settled it can be reused. */
+  retired = false;
+  records: OutgoingRecord[];
+  sinks: DeliverySink[];
+  contexts: unknown[];
+  sizes: Int32Array;
+  /** When each was handed over (performance.now()), for its latency. */
+  times: Float64Array;
+  tags: Float64Array;
+
+  /** Allocated once, then reused: a bulk send fills and empties the same few slabs. */
+  constructor(private capacity: number) {
+    this.records = new Array<OutgoingRecord>(capacity);
+    this.sinks = new Array<DeliverySink>(capacity);
+    this.contexts = new Array<unknown>(capacity);
+    this.sizes = new Int32Array(capacity);
+    this.times = new Float64Array(capacity);
+    this.tags = new Float64Array(capacity);
+  }
+
+  get full(): boolean {
+    return this.count === this.capacity;
+  }
+
+  push(record: OutgoingRecord, size: number, time: number, sink: DeliverySink, tag: number, context: unknown): void {
+    const i = this.count++;
+    this.records[i] = record;
+    this.sinks[i] = sink;
+    this.contexts[i] = context;
+    this.sizes[i] = size;
+    this.times[i] = time;
+    this.tags[i] = tag;
+  }
+
+  /** Empties it for reuse, dropping its references to records, sinks and contexts. */
+  reset(): this {
+    this.records.fill(undefined as unknown as OutgoingRecord, 0, this.count);
+    this.sinks.fill(undefined as unknown as DeliverySink, 0, this.count);
+    this.contexts.fill(undefined, 0, this.count);
+    this.count = 0;
+    this.settled = 0;
+    this.retired = false;
+    return this;
+  }
 }
 
-interface Pending {
-  record: OutgoingRecord;
-  size: number;
-  enqueuedAt: number;
-  timestamp: number;
-  done: (report: DeliveryReport) => void;
+interface PartitionQueue {
+  topic: string;
+  partition: number;
+  /** Its records in order, in fixed-size slabs; the last one is being filled. */
+  slabs: Slab[];
+  /** Index in `slabs[0]` of the first record not yet sent. */
+  head: number;
+  /** Requests of this partition handed to kafkajs and not yet answered. */
+  inFlight: number;
 }
+
+/** Part of a partition's share of a request: records `from` to `to` (exclusive) of `slab`, in order. */
+interface Segment {
+  queue: PartitionQueue;
+  slab: Slab;
+  from: number;
+  to: number;
+  /** Records of the same partition in this request before this segment (offset = base + skip + n). */
+  skip: number;
+}
+
+/**
+ * Receives the reports of many records: one object for a whole bulk send instead of a closure
+ * per record. `tag` and `context` are what the sender passed to {@link RecordProducer.enqueue}.
+ */
+export interface DeliverySink<C = unknown> {
+  report(report: DeliveryReport, tag: number, context: C): void;
+  /**
+   * Optional, for senders that only count most outcomes: when present, a record the broker took
+   * (or, with acks=0, that was written) is reported here instead, without building a report
+   * object; failures always go to {@link report}. Still exactly one call per record.
+   */
+  succeeded?(status: 'delivered' | 'unacknowledged', tag: number, context: C): void;
+}
+
+/** Adapts a one-record callback to a sink (for {@link RecordProducer.send} and single sends). */
+const CALLBACK_SINK: DeliverySink<(report: DeliveryReport) => void> = { report: (report, _tag, done) => done(report) };
 
 const COMPRESSION: Record<Compression, CompressionTypes> = {
   none: CompressionTypes.None,
@@ -297,7 +394,7 @@ export interface ProducerOptions {
  * the promise never rejects.
  */
 export class RecordProducer {
-  /** One queue per partition, as in the Java client's accumulator; a partition with a request out is "busy". */
+  /** One queue per partition, as in the Java client's accumulator. */
   private readonly partitions = new Map<string, PartitionQueue[]>();
   private readonly queues: PartitionQueue[] = [];
   private queuedBytes = 0;
@@ -306,13 +403,26 @@ export class RecordProducer {
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private readonly slotWaiters: (() => void)[] = [];
+  /** The most requests one partition had outstanding at once (one: the order guarantee, asserted by the tests). */
+  peakPartitionInFlight = 0;
+  /** Produce requests handed to kafkajs, and the records in them (records per request = batching achieved). */
+  requestsSent = 0;
+  recordsSent = 0;
   private readonly drainWaiters: (() => void)[] = [];
   private transaction: Transaction | undefined;
   private closed = false;
   private readonly untrack: () => void;
+  /**
+   * Set when an idempotent send failed after the broker may have written it: kafkajs has handed its
+   * sequence numbers back, so the next batch of the same size would look like a duplicate of the
+   * written one and be dropped by the broker (answered with the first batch's offsets). The next
+   * request goes out under a new producer id instead, as the Java client resets its producer id.
+   */
+  private renewProducerId = false;
   private constructor(
     private readonly client: KafkaClient,
-    private readonly producer: Producer,
+    private producer: Producer,
+    private readonly newProducer: () => Producer,
     readonly settings: ProducerSettings,
     readonly transactionalId: string | undefined,
   ) {
@@ -324,7 +434,7 @@ export class RecordProducer {
     const settings = options.transactionalId ? { ...options.settings, idempotent: true, acks: 'all' as const, maxInFlightRequests: 1 } : options.settings;
     const problems = checkProducerSettings(settings);
     if (problems.length > 0) throw new KafkaWorkbenchError(problems.map((p) => p.message).join(' '), 'invalid-input');
-    const producer = client.kafkajs.producer({
+    const newProducer = () => client.kafkajs.producer({
       allowAutoTopicCreation: false,
       // Every record arrives with its partition chosen (partitioner.ts), so kafkajs' partitioner
       // never runs; naming one explicitly stops its "switched default partitioner" warning.
@@ -335,24 +445,33 @@ export class RecordProducer {
       transactionTimeout: 60_000,
       retry: { retries: settings.retries, initialRetryTime: 250, maxRetryTime: 2000 },
     });
+    const producer = newProducer();
     try {
       await producer.connect();
     } catch (e) {
       await producer.disconnect().catch(() => undefined);
       throw client.explain(e);
     }
-    return new RecordProducer(client, producer, settings, options.transactionalId);
+    return new RecordProducer(client, producer, newProducer, settings, options.transactionalId);
   }
 
-  /**
-   * Requests this class keeps outstanding. kafkajs encodes (and compresses) each request
-   * asynchronously before it reaches the socket, so two requests for one partition could overtake
-   * each other: a partition never has more than one request out (see {@link pump}), which keeps
-   * Kafka's per-partition order. kafkajs' idempotent producer holds a lock per broker and wakes its
-   * waiters out of order, so with idempotence there is one request at a time.
-   */
+  /** Requests this class keeps outstanding, over all partitions. */
   private get concurrency(): number {
     return this.settings.idempotent ? 1 : this.settings.maxInFlightRequests;
+  }
+
+  /** Slabs whose records are all answered, kept for the next ones (a bulk send then allocates none). */
+  private readonly spareSlabs: Slab[] = [];
+
+  /** A spare slab if there is one, else a new one. */
+  private newSlab(): Slab {
+    return this.spareSlabs.pop() ?? new Slab(SLAB_RECORDS);
+  }
+
+  private settle(g: Segment): void {
+    const slab = g.slab;
+    slab.settled += g.to - g.from;
+    if (slab.retired && slab.settled === slab.count && this.spareSlabs.length < MAX_SPARE_SLABS) this.spareSlabs.push(slab.reset());
   }
 
   private queueOf(topic: string, partition: number): PartitionQueue {
@@ -360,7 +479,7 @@ export class RecordProducer {
     if (!list) this.partitions.set(topic, (list = []));
     let q = list[partition];
     if (!q) {
-      q = { items: [], head: 0, busy: false };
+      q = { topic, partition, slabs: [], head: 0, inFlight: 0 };
       list[partition] = q;
       this.queues.push(q);
     }
@@ -369,24 +488,57 @@ export class RecordProducer {
 
   /** Hands one record to the producer; resolves with its report once the broker answered (or it failed). */
   send(record: OutgoingRecord): Promise<DeliveryReport> {
-    return new Promise((resolve) => this.enqueue(record, resolve));
+    return new Promise((resolve) => this.enqueue(record, CALLBACK_SINK, 0, resolve));
   }
 
-  /** Like {@link send}, with a callback instead of a promise (cheaper for bulk sends); `done` is called exactly once. */
-  enqueue(record: OutgoingRecord, done: (report: DeliveryReport) => void): void {
-    // Without an explicit timestamp the record gets its batch's send time (see sendBatch); -1 until then.
-    const timestamp = record.timestamp ?? -1;
+  /**
+   * Like {@link send} for bulk senders: no promise and no closure per record. `sink.report(report,
+   * tag, context)` is called exactly once for this record, from the loop that fans out its
+   * request's answer.
+   */
+  enqueue<C>(record: OutgoingRecord, sink: DeliverySink<C>, tag: number, context: C): void {
+    // Without an explicit timestamp the record gets its batch's send time (see sendBatch).
     if (this.closed) {
-      done(failedReport(record, Date.now(), 0, { name: 'PRODUCER_CLOSED', message: 'The producer was closed (disconnected) before this record was sent.', hint: 'Connect again and resend.', mayBeWritten: false }));
+      sink.report(failedReport(record, Date.now(), 0, { name: 'PRODUCER_CLOSED', message: 'The producer was closed (disconnected) before this record was sent.', hint: 'Connect again and resend.', mayBeWritten: false }), tag, context);
       return;
     }
     const size = recordSize(record);
-    this.queueOf(record.topic, record.partition).items.push({ record, size, enqueuedAt: performance.now(), timestamp, done });
+    const q = this.queueOf(record.topic, record.partition);
+    let slab = q.slabs[q.slabs.length - 1];
+    if (!slab || slab.full) q.slabs.push((slab = this.newSlab()));
+    slab.push(record, size, this.clock(), sink as DeliverySink, tag, context);
     this.queuedBytes += size;
     this.queuedCount++;
     if (this.queuedBytes >= this.settings.batchSize) this.flushSoon(true);
     else if (this.timer === undefined) this.flushSoon(false);
   }
+
+  /**
+   * The hand-over time for latencies: read once per 256 records handed over in one go (a clock
+   * read per record costs as much as the rest of the hand-over), and afresh on every new turn of
+   * the event loop, so a latency is off by at most the time of 256 hand-overs (well under 1 ms).
+   */
+  private clock(): number {
+    if (this.stampUses > 0) {
+      this.stampUses--;
+      return this.stamp;
+    }
+    this.stamp = performance.now();
+    this.stampUses = 255;
+    if (!this.stampResetQueued) {
+      this.stampResetQueued = true;
+      queueMicrotask(this.resetStamp);
+    }
+    return this.stamp;
+  }
+
+  private stamp = 0;
+  private stampUses = 0;
+  private stampResetQueued = false;
+  private readonly resetStamp = (): void => {
+    this.stampResetQueued = false;
+    this.stampUses = 0;
+  };
 
   /** True when another record would only wait: a full batch is queued and cannot go out yet. */
   get saturated(): boolean {
@@ -430,36 +582,55 @@ export class RecordProducer {
       this.timer = undefined;
     }
     while (this.queuedCount > 0 && this.inFlight < this.concurrency) {
-      const batch: Pending[] = [];
-      const used: PartitionQueue[] = [];
+      const limit = this.settings.batchSize;
+      const segments: Segment[] = [];
       let bytes = 0;
+      let count = 0;
       const n = this.queues.length;
-      for (let k = 0; k < n && bytes < this.settings.batchSize; k++) {
+      for (let k = 0; k < n && bytes < limit; k++) {
         const q = this.queues[(this.rotate + k) % n];
-        if (q.busy || q.head === q.items.length) continue;
-        used.push(q);
-        while (q.head < q.items.length && (batch.length === 0 || bytes + q.items[q.head].size <= this.settings.batchSize)) {
-          const p = q.items[q.head++];
-          bytes += p.size;
-          batch.push(p);
-        }
-        // Drop what was taken now and then, not per record (shift on a long array moves it every time).
-        if (q.head === q.items.length) {
-          q.items = [];
-          q.head = 0;
-        } else if (q.head > 1024 && q.head * 2 > q.items.length) {
-          q.items = q.items.slice(q.head);
-          q.head = 0;
+        const first = q.slabs[0];
+        // One request per partition in flight: a partition's requests are written in the order sent
+        // (several could be reordered on kafkajs' way to the socket, and by retries).
+        if (!first || q.head === first.count || q.inFlight > 0) continue;
+        if (count > 0 && bytes + first.sizes[q.head] > limit) continue; // does not fit this request
+        if (++q.inFlight > this.peakPartitionInFlight) this.peakPartitionInFlight = q.inFlight;
+        let skip = 0;
+        let more = true;
+        while (more) {
+          const slab = q.slabs[0];
+          const from = q.head;
+          let i = from;
+          while (i < slab.count && (count === 0 || bytes + slab.sizes[i] <= limit)) {
+            bytes += slab.sizes[i++];
+            count++;
+          }
+          segments.push({ queue: q, slab, from, to: i, skip });
+          skip += i - from;
+          q.head = i;
+          // A full slab entirely taken leaves the queue (its requests keep their ranges of it);
+          // the request goes on into the next one if there is room.
+          more = false;
+          if (i === slab.count && slab.full) {
+            slab.retired = true;
+            q.slabs.shift();
+            q.head = 0;
+            more = q.slabs.length > 0 && q.slabs[0].count > 0 && bytes + q.slabs[0].sizes[0] <= limit;
+          }
         }
       }
-      if (batch.length === 0) break; // every partition with records has a request out
+      if (count === 0) break; // every partition with records has its requests out
       this.rotate = (this.rotate + 1) % n;
-      for (const q of used) q.busy = true;
       this.queuedBytes -= bytes;
-      this.queuedCount -= batch.length;
+      this.queuedCount -= count;
       this.inFlight++;
-      void this.sendBatch(batch).finally(() => {
-        for (const q of used) q.busy = false;
+      this.requestsSent++;
+      this.recordsSent += count;
+      void this.sendBatch(segments).finally(() => {
+        for (const g of segments) {
+          if (g.skip === 0) g.queue.inFlight--;
+          this.settle(g);
+        }
         this.inFlight--;
         this.afterRequest();
       });
@@ -467,6 +638,11 @@ export class RecordProducer {
   }
 
   private afterRequest(): void {
+    this.resume();
+  }
+
+  /** After a request or a turn: send what is due, wake senders waiting for room or for the end. */
+  private resume(): void {
     if (this.queuedCount > 0) {
       if (this.queuedBytes >= this.settings.batchSize || this.drainWaiters.length > 0) this.pump();
       else this.flushSoon(false);
@@ -475,73 +651,142 @@ export class RecordProducer {
     if (this.queuedCount === 0 && this.inFlight === 0) for (const w of this.drainWaiters.splice(0)) w();
   }
 
-  private async sendBatch(batch: Pending[]): Promise<void> {
-    // Per record: its message, and its index among the batch's records of the same partition
-    // (kafkajs keeps that order, so the n-th record of a partition has offset baseOffset + n).
-    // Records without their own timestamp share the batch's: the CreateTime the broker stores and
-    // the report shows. (kafkajs sorts the batch's timestamps, so one value is also cheaper.)
+  /**
+   * kafkajs answers without a partition it found no leader for in its metadata (it skips it), and
+   * upstream 2.2.4 also skipped a partition whose leader moved, between retries, to a broker that
+   * had answered for other partitions (patch 009 sends it). Records that come back with no answer
+   * go out again here, as they were: with idempotence their sequence numbers were handed back, so
+   * the broker still drops a copy it already has, and the partition stays busy meanwhile, so
+   * nothing overtakes them.
+   */
+  private async sendBatch(segments: Segment[]): Promise<void> {
+    let pending = segments;
+    // Only an idempotent producer resends: the broker then drops a copy it already has. Without
+    // idempotence an unanswered record may have been written, so it is reported (mayBeWritten)
+    // rather than risk a duplicate.
+    const resends = this.settings.idempotent ? UNANSWERED_RESENDS : 1;
+    for (let pass = 1; pending.length > 0; pass++) pending = await this.sendOnce(pending, pass < resends);
+  }
+
+  /** One request for `segments`; reports every record, except unanswered partitions' when `resend` (returned instead). */
+  private async sendOnce(segments: Segment[], resend: boolean): Promise<Segment[]> {
+    // The records themselves are kafkajs' messages (it reads key, value, partition, headers and
+    // timestamp): no object per record. Records without their own timestamp get the batch's send
+    // time: the CreateTime the broker stores and the report shows (one value for the batch is
+    // also what kafkajs sorts cheapest). kafkajs keeps each partition's records in order, so the
+    // n-th record of a segment has offset baseOffset + skip + n.
     const now = Date.now();
-    const nowText = String(now);
-    const byTopic = new Map<string, { messages: Message[]; counts: number[] }>();
-    const nth = new Array<number>(batch.length);
-    for (let i = 0; i < batch.length; i++) {
-      const p = batch[i];
-      const r = p.record;
-      let t = byTopic.get(r.topic);
-      if (!t) byTopic.set(r.topic, (t = { messages: [], counts: [] }));
-      if (p.timestamp === -1) p.timestamp = now;
-      t.messages.push({ key: r.key, value: r.value, partition: r.partition, headers: r.headers, timestamp: p.timestamp === now ? nowText : String(p.timestamp) });
-      nth[i] = t.counts[r.partition] ?? 0;
-      t.counts[r.partition] = nth[i] + 1;
+    const topics: { topic: string; messages: OutgoingRecord[] }[] = [];
+    for (const g of segments) {
+      const records = g.slab.records;
+      let zero = false;
+      for (let i = g.from; i < g.to; i++) {
+        const r = records[i];
+        if (r.timestamp === undefined) r.timestamp = now;
+        else if (r.timestamp === 0) zero = true;
+      }
+      let part = records.slice(g.from, g.to);
+      // kafkajs replaces a falsy timestamp with its clock: CreateTime 0 goes as the text "0".
+      if (zero) part = part.map((r) => (r.timestamp === 0 ? ({ ...r, timestamp: '0' } as unknown as OutgoingRecord) : r));
+      const t = topics.find((x) => x.topic === g.queue.topic);
+      if (!t) topics.push({ topic: g.queue.topic, messages: part });
+      else t.messages = t.messages.concat(part);
     }
     const acks = this.settings.acks === 'all' ? -1 : this.settings.acks;
     const request = {
-      topicMessages: [...byTopic].map(([topic, t]) => ({ topic, messages: t.messages })),
+      // kafkajs types a timestamp as a string; it only sorts and subtracts them, and writes the
+      // first and largest with Long.fromValue, so numbers give the same bytes.
+      topicMessages: topics.map((x) => ({ topic: x.topic, messages: x.messages as unknown as Message[] })),
       acks,
       timeout: this.settings.requestTimeoutMs,
       compression: COMPRESSION[this.settings.compression],
     };
-    let metadata: RecordMetadata[];
+    let metadata: RecordMetadata[] = [];
+    let failure: DeliveryError | undefined;
+    let sent = false;
     try {
+      if (this.renewProducerId) await this.withNewProducerId();
+      sent = true;
       const sender = this.transaction ?? this.producer;
       metadata = await sender.sendBatch(request);
     } catch (e) {
-      const error = explainDeliveryError(e, this.client);
-      const done = performance.now();
-      for (const p of batch) p.done(failedReport(p.record, p.timestamp, done - p.enqueuedAt, error));
-      return;
+      failure = explainDeliveryError(e, this.client);
+      // No new producer id (the cluster is unreachable): the records did not leave.
+      if (!sent) failure = { ...failure, mayBeWritten: false };
+      // A request to several brokers can fail on one after others wrote: those partitions are delivered.
+      metadata = producedBeforeFailure(e);
     }
+    if (sent && failure?.mayBeWritten && this.settings.idempotent && !this.transactionalId) this.renewProducerId = true;
     const done = performance.now();
-    if (acks === 0) {
-      for (const p of batch) p.done({ status: 'unacknowledged', topic: p.record.topic, partition: p.record.partition, timestamp: p.timestamp, latencyMs: round(done - p.enqueuedAt) });
-      return;
-    }
-    const answers = new Map<string, (RecordMetadata | undefined)[]>();
-    for (const m of metadata) {
-      let list = answers.get(m.topicName);
-      if (!list) answers.set(m.topicName, (list = []));
-      list[m.partition] = m;
-    }
-    for (let i = 0; i < batch.length; i++) {
-      const p = batch[i];
-      const m = answers.get(p.record.topic)?.[p.record.partition];
-      if (!m || m.baseOffset === undefined) {
-        p.done(failedReport(p.record, p.timestamp, done - p.enqueuedAt, { name: 'NO_RESPONSE', message: 'The broker answered without this partition.', hint: 'Send again.', mayBeWritten: true }));
+    const unanswered: Segment[] = [];
+    // The answer per partition, parsed once per request, then fanned out to its records.
+    for (const g of segments) {
+      const { records, times, sinks, tags, contexts } = g.slab;
+      const { topic, partition } = g.queue;
+      const answer = acks === 0 ? undefined : metadata.find((x) => x.topicName === topic && x.partition === partition);
+      const baseOffset = answer?.baseOffset;
+      if (baseOffset === undefined && !failure && acks !== 0 && resend) {
+        unanswered.push(g);
         continue;
       }
-      const base = Number(m.baseOffset);
-      const offset = Number.isSafeInteger(base + nth[i]) ? String(base + nth[i]) : (BigInt(m.baseOffset) + BigInt(nth[i])).toString();
-      const logAppend = m.logAppendTime !== undefined && m.logAppendTime !== '-1' ? Number(m.logAppendTime) : undefined;
-      p.done({
-        status: 'delivered',
-        topic: p.record.topic,
-        partition: p.record.partition,
-        offset,
-        timestamp: logAppend ?? p.timestamp,
-        timestampType: logAppend !== undefined ? 'LogAppendTime' : 'CreateTime',
-        latencyMs: round(done - p.enqueuedAt),
-      });
+      if (baseOffset === undefined && (failure || acks === 0)) {
+        for (let i = g.from; i < g.to; i++) {
+          const r = records[i];
+          const sink = sinks[i];
+          if (failure) sink.report(failedReport(r, r.timestamp ?? now, done - times[i], failure), tags[i], contexts[i]);
+          else if (sink.succeeded) sink.succeeded('unacknowledged', tags[i], contexts[i]);
+          else sink.report({ status: 'unacknowledged', topic, partition, timestamp: r.timestamp ?? now, latencyMs: round(done - times[i]) }, tags[i], contexts[i]);
+        }
+        continue;
+      }
+      if (baseOffset === undefined) {
+        const error: DeliveryError = { name: 'NO_RESPONSE', message: 'The broker answered without this partition.', hint: 'Send again.', mayBeWritten: true };
+        for (let i = g.from; i < g.to; i++) sinks[i].report(failedReport(records[i], records[i].timestamp ?? now, done - times[i], error), tags[i], contexts[i]);
+        continue;
+      }
+      const base = Number(baseOffset) + g.skip;
+      const exact = Number.isSafeInteger(base + (g.to - g.from)) ? undefined : BigInt(baseOffset) + BigInt(g.skip);
+      const logAppendTime = answer?.logAppendTime;
+      const logAppend = logAppendTime !== undefined && logAppendTime !== '-1' ? Number(logAppendTime) : undefined;
+      const timestampType = logAppend !== undefined ? 'LogAppendTime' : 'CreateTime';
+      for (let i = g.from; i < g.to; i++) {
+        const sink = sinks[i];
+        if (sink.succeeded) {
+          sink.succeeded('delivered', tags[i], contexts[i]);
+          continue;
+        }
+        const n = i - g.from;
+        sink.report(
+          {
+            status: 'delivered',
+            topic,
+            partition,
+            offset: exact === undefined ? String(base + n) : (exact + BigInt(n)).toString(),
+            timestamp: logAppend ?? records[i].timestamp ?? now,
+            timestampType,
+            latencyMs: round(done - times[i]),
+          },
+          tags[i],
+          contexts[i],
+        );
+      }
     }
+    return unanswered;
+  }
+
+  /** Replaces the kafkajs producer by a new one, which asks the cluster for a new producer id. */
+  private async withNewProducerId(): Promise<void> {
+    const next = this.newProducer();
+    try {
+      await next.connect();
+    } catch (e) {
+      await next.disconnect().catch(() => undefined);
+      throw e;
+    }
+    const old = this.producer;
+    this.producer = next;
+    this.renewProducerId = false;
+    await old.disconnect().catch(() => undefined);
   }
 
   /** Starts a transaction: records sent until {@link commit}/{@link abort} are atomic. */

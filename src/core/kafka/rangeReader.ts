@@ -21,7 +21,7 @@ import { decodeFetchV11, type FetchedPartition } from './fastFetch';
 import { topicPartitions, unknownTopic, watermarks } from './offsets';
 
 /** What this file needs of kafkajs' internal cluster and broker objects. */
-interface KjsBroker {
+export interface KjsBroker {
   fetch(request: {
     replicaId: number;
     isolationLevel: number;
@@ -39,8 +39,8 @@ interface KjsBrokerInternals {
   lookupRequest(apiKey: number, definition: unknown): (args: object) => KjsProtocolRequest;
 }
 /** kafkajs' decoder and the lean one (fastFetch.ts) give the same shape. */
-type KjsPartitionData = FetchedPartition;
-interface KjsCluster {
+export type KjsPartitionData = FetchedPartition;
+export interface KjsCluster {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   addTargetTopic(topic: string): Promise<void>;
@@ -59,7 +59,7 @@ const apiKeys = require('kafkajs/src/protocol/requests/apiKeys') as { Fetch: num
  * Fetch through the broker's own connection (SASL, TLS, correlation, timeouts), decoding a v11
  * response with the lean decoder (fastFetch.ts) and anything else with kafkajs' decoder.
  */
-async function leanFetch(broker: KjsBroker, args: Parameters<KjsBroker['fetch']>[0], prefilter?: Buffer): Promise<Awaited<ReturnType<KjsBroker['fetch']>>> {
+export async function leanFetch(broker: KjsBroker, args: Parameters<KjsBroker['fetch']>[0], prefilter?: Buffer): Promise<Awaited<ReturnType<KjsBroker['fetch']>>> {
   const internals = broker as unknown as KjsBrokerInternals & Record<symbol, (r: KjsProtocolRequest) => Promise<unknown>>;
   const send = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker) as object)
     .filter((sym) => sym.description === 'private:Broker:sendRequest')
@@ -81,14 +81,42 @@ async function leanFetch(broker: KjsBroker, args: Parameters<KjsBroker['fetch']>
 // The consumer's own filter of aborted transactions (read_committed); only called when the
 // broker lists aborted transactions in the response.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const filterAborted = require('kafkajs/src/consumer/filterAbortedMessages') as AbortFilter;
+export const filterAborted = require('kafkajs/src/consumer/filterAbortedMessages') as AbortFilter;
 
 /** a < b for offsets as decimal strings (no sign, no leading zeros), without BigInt or Long per record. */
-function offsetBefore(a: string, b: string): boolean {
+export function offsetBefore(a: string, b: string): boolean {
   return a.length !== b.length ? a.length < b.length : a < b;
 }
 
-function internalCluster(kafka: Kafka, isolation: Isolation): KjsCluster {
+/** Where reading a partition goes on after a fetch from `fetched`: past its last record, or to the broker's next offset. */
+export function positionAfter(fetched: string, pd: KjsPartitionData): string {
+  let position = fetched;
+  const raw = pd.messages;
+  if (raw.length > 0) {
+    const last = raw[raw.length - 1].offset;
+    if (!offsetBefore(last, position)) position = (BigInt(last) + 1n).toString();
+  }
+  if (pd.nextOffset !== undefined && offsetBefore(position, pd.nextOffset)) position = pd.nextOffset;
+  return position;
+}
+
+/**
+ * The records of a fetch from `fetched` that a reader hands on: aborted transactions dropped (the
+ * broker lists them only for read_committed), none before `fetched` (a compressed batch can start
+ * before it) or at or after `end` (a range's end can fall inside a batch), no control records.
+ */
+export function deliverable(pd: KjsPartitionData, fetched: string, end?: string): RawMessage[] {
+  let messages = pd.abortedTransactions?.length ? filterAborted({ messages: pd.messages, abortedTransactions: pd.abortedTransactions }) : pd.messages;
+  let lo = 0;
+  while (lo < messages.length && offsetBefore(messages[lo].offset, fetched)) lo++;
+  let hi = messages.length;
+  if (end !== undefined) while (hi > lo && !offsetBefore(messages[hi - 1].offset, end)) hi--;
+  if (lo > 0 || hi < messages.length) messages = messages.slice(lo, hi);
+  if (messages.some((m) => m.isControlRecord)) messages = messages.filter((m) => !m.isControlRecord);
+  return messages;
+}
+
+export function internalCluster(kafka: Kafka, isolation: Isolation): KjsCluster {
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   const create = symbol ? (kafka as unknown as Record<symbol, unknown>)[symbol] : undefined;
   if (typeof create !== 'function') {
@@ -236,15 +264,8 @@ export class RangeReader {
         if (!s || s.done) continue;
         const raw = pd.messages;
         const fetched = s.position;
-        if (raw.length > 0) {
-          anything = true;
-          const last = raw[raw.length - 1].offset;
-          if (offsetBefore(fetched, last) || fetched === last) s.position = (BigInt(last) + 1n).toString();
-        }
-        if (pd.nextOffset !== undefined && offsetBefore(s.position, pd.nextOffset)) {
-          anything = true;
-          s.position = pd.nextOffset;
-        }
+        s.position = positionAfter(fetched, pd);
+        if (raw.length > 0 || s.position !== fetched) anything = true;
         if (pd.skipped) {
           // Records of skipped batches inside [fetched, to): a count for progress (gaps from compaction aside).
           const lo = Number(fetched);
@@ -261,14 +282,7 @@ export class RangeReader {
           s.done = true;
           if (offsetBefore(end, s.position)) s.position = end;
         }
-        let messages = pd.abortedTransactions?.length ? filterAborted({ messages: raw, abortedTransactions: pd.abortedTransactions }) : raw;
-        // A compressed batch can start before the fetched offset; the range's end can fall inside one.
-        let lo = 0;
-        while (lo < messages.length && offsetBefore(messages[lo].offset, fetched)) lo++;
-        let hi = messages.length;
-        while (hi > lo && !offsetBefore(messages[hi - 1].offset, end)) hi--;
-        if (lo > 0 || hi < messages.length) messages = messages.slice(lo, hi);
-        if (messages.some((m) => m.isControlRecord)) messages = messages.filter((m) => !m.isControlRecord);
+        const messages = deliverable(pd, fetched, end);
         if (messages.length > 0) work.push([pd.partition, messages]);
       }
       if (!anything && ++emptyRounds > 50) {

@@ -95,9 +95,13 @@ export interface ReassignmentInProgress {
 /** The reassignments of a topic still in progress; empty when done. */
 export function reassignmentProgress(client: KafkaClient, topic: string): Promise<ReassignmentInProgress[]> {
   return client.withAdmin(`read the reassignments of ${topic}`, async (admin) => {
-    const { topics } = await admin.listPartitionReassignments({ topics: null as unknown as [], timeout: client.timeoutMs });
-    return (topics.find((t) => t.topic === topic)?.partitions ?? [])
-      .map((p) => ({ partition: p.partitionIndex, replicas: p.replicas, adding: p.addingReplicas ?? [], removing: p.removingReplicas ?? [] }))
+    // kafkajs 2.2.4 types say topic / partitionIndex, but its decoder returns name / partition:
+    // read what arrives (reading the typed names found nothing, so every copy looked done at once).
+    const { topics } = (await admin.listPartitionReassignments({ topics: null as unknown as [], timeout: client.timeoutMs })) as unknown as {
+      topics: { name: string; partitions: { partition: number; replicas: number[]; addingReplicas?: number[]; removingReplicas?: number[] }[] }[];
+    };
+    return (topics.find((t) => t.name === topic)?.partitions ?? [])
+      .map((p) => ({ partition: p.partition, replicas: p.replicas, adding: p.addingReplicas ?? [], removing: p.removingReplicas ?? [] }))
       .sort((a, b) => a.partition - b.partition);
   });
 }

@@ -73,7 +73,7 @@ export function collidingTopic(name: string, existing: readonly string[]): strin
 
 /** One metadata request for every topic: names, partition counts and replication factors. */
 export function listTopicInfos(client: KafkaClient): Promise<TopicInfo[]> {
-  return client.withAdmin('list topics', async (admin) => {
+  return client.withAdminShared('list topics', async (admin) => {
     const { topics } = await admin.fetchTopicMetadata();
     return topics
       .map((t) => ({
@@ -249,7 +249,7 @@ export async function createTopic(client: KafkaClient, topic: NewTopic, brokerCo
   await waitForLeaders(client, topic.name, topic.partitions);
 }
 
-/** Polls metadata until `partitions` partitions of the topic have a leader, within the deadline. */
+/** Polls until `partitions` partitions of the topic have a leader that answers for them, within the deadline. */
 async function waitForLeaders(client: KafkaClient, topic: string, partitions: number): Promise<void> {
   const deadline = Date.now() + client.timeoutMs;
   for (;;) {
@@ -257,7 +257,12 @@ async function waitForLeaders(client: KafkaClient, topic: string, partitions: nu
       .withAdmin(`wait for the leaders of ${topic}`, async (admin) => {
         const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
         const found = topics.find((t) => t.name === topic);
-        return found !== undefined && found.partitions.length >= partitions && found.partitions.every((p) => p.leader >= 0);
+        if (found === undefined || found.partitions.length < partitions || !found.partitions.every((p) => p.leader >= 0)) return false;
+        // A leader named in the metadata may not host its partition yet (ListOffsets answers
+        // UNKNOWN_TOPIC_OR_PARTITION for a moment): ready once every leader answers for it, as the
+        // partitions view will ask right after.
+        await admin.fetchTopicOffsets(topic);
+        return true;
       })
       .catch(() => false);
     if (ready) return;

@@ -10,14 +10,18 @@ import { parseRecordTimestamp } from '../produce/produceService';
 export const NUMBER_FORMATS = ['double', 'float', 'integer', 'long', 'short'] as const;
 export type NumberFormat = (typeof NUMBER_FORMATS)[number];
 /** Node's Buffer encodings accepted in `string(<encoding>)`. */
-export const STRING_ENCODINGS = ['utf8', 'utf-8', 'ascii', 'latin1', 'binary', 'base64', 'base64url', 'hex', 'utf16le', 'ucs2'] as const;
+export const STRING_ENCODINGS = ['utf8', 'utf-8', 'ascii', 'latin1', 'binary', 'base64', 'base64url', 'hex', 'utf16le', 'utf-16le', 'ucs2', 'ucs-2'] as const;
 
 export type FormatChoice =
   | { kind: 'none' }
   | { kind: 'string'; encoding?: string }
   | { kind: 'json' }
   | { kind: NumberFormat }
-  | { kind: 'avro'; schemaFile?: string; subject?: string };
+  | { kind: 'avro'; schemaFile?: string; subject?: string }
+  /** `protobuf(file.proto)`, `protobuf(file.proto:acme.Order)`, `protobuf(subject:orders-value)`. */
+  | { kind: 'protobuf'; schemaFile?: string; subject?: string; messageType?: string }
+  /** `json-schema(file.schema.json)`, `json-schema(subject:orders-value)`. */
+  | { kind: 'jsonschema'; schemaFile?: string; subject?: string };
 
 export interface ProducerDefinition {
   name: string;
@@ -96,11 +100,15 @@ export function parsePartitions(text: string): number[] | undefined {
   return [...out].sort((a, b) => a - b);
 }
 
-/** `string`, `string(base64)`, `json`, `double`..., `avro(file.avsc)`, `avro(subject:orders-value)`, `none`. */
+/**
+ * `string`, `string(base64)`, `json`, `double`..., `avro(file.avsc)`, `avro(subject:orders-value)`,
+ * `protobuf(file.proto:acme.Order)`, `protobuf(subject:name)`, `json-schema(file.schema.json)`,
+ * `json-schema(subject:name)`, `none`.
+ */
 export function parseFormat(text: string, allowNone: boolean): FormatChoice | string {
   const t = text.trim();
-  const m = /^([a-z]+)\s*(?:\((.*)\))?$/.exec(t);
-  const kinds = `string, string(encoding), json, ${NUMBER_FORMATS.join(', ')}, avro(file.avsc), avro(subject:name)${allowNone ? ', none' : ''}`;
+  const m = /^([a-z][a-z-]*)\s*(?:\((.*)\))?$/.exec(t);
+  const kinds = `string, string(encoding), json, ${NUMBER_FORMATS.join(', ')}, avro(file.avsc), avro(subject:name), protobuf(file.proto:Message), protobuf(subject:name), json-schema(file.schema.json), json-schema(subject:name)${allowNone ? ', none' : ''}`;
   if (!m) return `"${t}" is not a format: use ${kinds}.`;
   const [, name, arg] = m;
   if (name === 'none' && allowNone && arg === undefined) return { kind: 'none' };
@@ -110,7 +118,9 @@ export function parseFormat(text: string, allowNone: boolean): FormatChoice | st
     if (arg === undefined || arg.trim() === '') return { kind: 'string' };
     const enc = arg.trim().toLowerCase();
     if (!(STRING_ENCODINGS as readonly string[]).includes(enc)) return `Unknown string encoding "${arg.trim()}": use one of ${STRING_ENCODINGS.join(', ')}.`;
-    return enc === 'utf8' || enc === 'utf-8' ? { kind: 'string' } : { kind: 'string', encoding: enc === 'binary' ? 'latin1' : enc === 'ucs2' ? 'utf16le' : enc };
+    // Node's aliases, as the original passes the name to Buffer: one name each here.
+    const alias: Record<string, string> = { binary: 'latin1', ucs2: 'utf16le', 'ucs-2': 'utf16le', 'utf-16le': 'utf16le' };
+    return enc === 'utf8' || enc === 'utf-8' ? { kind: 'string' } : { kind: 'string', encoding: alias[enc] ?? enc };
   }
   if (name === 'avro') {
     const a = (arg ?? '').trim();
@@ -118,6 +128,19 @@ export function parseFormat(text: string, allowNone: boolean): FormatChoice | st
     const subject = /^subject\s*:\s*(.+)$/.exec(a);
     if (subject) return { kind: 'avro', subject: subject[1].trim() };
     return { kind: 'avro', schemaFile: a };
+  }
+  if (name === 'protobuf' || name === 'json-schema') {
+    const a = (arg ?? '').trim();
+    const example = name === 'protobuf' ? 'protobuf(path/to/file.proto:package.Message)' : 'json-schema(path/to/file.schema.json)';
+    if (a === '') return `${name} needs a schema: ${example} or ${name}(subject:<registry subject>).`;
+    const subject = /^subject\s*:\s*(.+)$/.exec(a);
+    if (name === 'json-schema') return subject ? { kind: 'jsonschema', subject: subject[1].trim() } : { kind: 'jsonschema', schemaFile: a };
+    if (subject) return { kind: 'protobuf', subject: subject[1].trim() };
+    // The message follows the last colon when it is a (dotted) name: `file:///a/b.proto` has none.
+    const at = a.lastIndexOf(':');
+    const message = at > 0 ? a.slice(at + 1).trim() : '';
+    if (/^[A-Za-z_][\w.]*$/.test(message)) return { kind: 'protobuf', schemaFile: a.slice(0, at).trim(), messageType: message };
+    return { kind: 'protobuf', schemaFile: a };
   }
   return `Unknown format "${t}": use ${kinds}.`;
 }
@@ -159,7 +182,8 @@ function oneOf<T extends string>(p: BlockProperty | undefined, values: readonly 
 function format(block: KafkaBlock, name: 'key-format' | 'value-format', out: Problems): FormatChoice {
   const p = lastOf(block, name);
   if (!p) return { kind: 'string' };
-  const f = parseFormat(p.value, block.kind === 'consumer');
+  // `none` on a producer: no key, or a null value (a tombstone); on a consumer: not shown.
+  const f = parseFormat(p.value, true);
   if (typeof f === 'string') {
     out.error(p.valueRange, f);
     return { kind: 'string' };
@@ -167,10 +191,33 @@ function format(block: KafkaBlock, name: 'key-format' | 'value-format', out: Pro
   return f;
 }
 
-/** Headers `a=1, b=2`: names and values trimmed; the value may hold templates. */
+/** `text` split at `separator`, except inside `{{…}}` (a faker call's arguments may hold commas). */
+export function splitOutsideTemplates(text: string, separator: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith('{{', i)) {
+      const close = text.indexOf('}}', i + 2);
+      if (close >= 0) {
+        i = close + 2;
+        continue;
+      }
+    }
+    if (text[i] === separator) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+    i++;
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+/** Headers `a=1, b=2`: names and values trimmed; the value may hold templates (and commas inside them). */
 export function parseHeaders(text: string): [string, string][] | string {
   const out: [string, string][] = [];
-  for (const part of text.split(',')) {
+  for (const part of splitOutsideTemplates(text, ',')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
     if (eq <= 0) return `"${part.trim()}" is not name=value: write headers as name=value pairs separated by commas.`;
@@ -208,7 +255,9 @@ export function checkProducer(block: ProducerBlock): Checked<ProducerDefinition>
     }
   }
   const value = block.value ?? '';
-  if (block.value === undefined) out.warn(headerRange(block), 'This producer has no value: an empty value is sent. Write the value on the lines after the properties.');
+  if (valueFormat.kind === 'none') {
+    if (block.valueRange) out.warn(block.valueRange, 'value-format: none sends a null value (a tombstone): this text is not sent.');
+  } else if (block.value === undefined) out.warn(headerRange(block), 'This producer has no value: an empty value is sent. Write the value on the lines after the properties.');
   const compiledValue = compileRecordTemplate(value);
   if (block.valueRange) templateProblems(compiledValue.problems, value, block.valueRange.start, out);
   templates.value = compiledValue.template;

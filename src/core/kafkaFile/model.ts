@@ -70,13 +70,13 @@ export interface PropertyDefinition {
   compatible?: boolean;
 }
 
-const FORMATS = ['string', 'json', 'double', 'float', 'integer', 'long', 'short', 'avro(schemas/file.avsc)', 'avro(subject:name)', 'string(base64)', 'string(hex)'];
+const FORMATS = ['string', 'json', 'double', 'float', 'integer', 'long', 'short', 'avro(schemas/file.avsc)', 'avro(subject:name)', 'protobuf(schemas/file.proto:package.Message)', 'protobuf(subject:name)', 'json-schema(schemas/file.schema.json)', 'json-schema(subject:name)', 'string(base64)', 'string(hex)'];
 
 export const PRODUCER_PROPERTIES: PropertyDefinition[] = [
   { name: 'topic', description: 'The topic to produce to (required). It must exist: topics are never created automatically.', compatible: true },
   { name: 'key', description: 'The record key; templates such as `{{string.uuid}}` are rendered for each record.', compatible: true },
   { name: 'headers', description: 'Record headers as `name=value` pairs separated by commas, e.g. `source=demo, trace={{string.uuid}}`.', compatible: true },
-  { name: 'key-format', description: 'How the key is serialized: string (UTF-8), string(encoding), json, double, float, integer, long, short (big-endian like Kafka\'s Java serializers), avro(file.avsc), avro(subject:name).', values: FORMATS, compatible: true },
+  { name: 'key-format', description: 'How the key is serialized: string (UTF-8), string(encoding), json, double, float, integer, long, short (big-endian like Kafka\'s Java serializers), avro(file.avsc), avro(subject:name), protobuf(file.proto:Message), protobuf(subject:name), json-schema(file), json-schema(subject:name).', values: FORMATS, compatible: true },
   { name: 'value-format', description: 'How the value is serialized; the same formats as key-format.', values: FORMATS, compatible: true },
   { name: 'every', description: 'Scheduled producer: send one record every interval, e.g. `3s`, `5m`, `1h` (also `500ms`). Start and stop it with the CodeLens.', values: ['1s', '5s', '1m'], compatible: true },
   { name: 'partition', description: '`any` (default: round robin), `key` (hash of the key, like the Java client), or a partition number.', values: ['any', 'key', '0'] },
@@ -93,7 +93,7 @@ export const CONSUMER_PROPERTIES: PropertyDefinition[] = [
   { name: 'topic', description: 'The topic to consume (required).', compatible: true },
   { name: 'from', description: '`earliest`, `latest`, an offset, an ISO date and time, or `committed` (where the group left off).', values: ['earliest', 'latest', 'committed', '0', '2024-01-01T00:00:00Z'], compatible: true },
   { name: 'partitions', description: 'Partitions to read: `0`, `0,1,2`, `0-2` or `0,2-3` (default: all).', compatible: true },
-  { name: 'key-format', description: 'How keys are shown: none, string, string(encoding), json, double, float, integer, long, short, avro(file.avsc).', values: ['none', ...FORMATS.filter((f) => !f.includes('subject'))], compatible: true },
+  { name: 'key-format', description: 'How keys are shown: none, string, string(encoding), json, double, float, integer, long, short, avro(file.avsc), protobuf(file.proto:Message), json-schema(file) (wire-format records by the registry).', values: ['none', ...FORMATS.filter((f) => !f.includes('subject'))], compatible: true },
   { name: 'value-format', description: 'How values are shown; the same formats as key-format.', values: ['none', ...FORMATS.filter((f) => !f.includes('subject'))], compatible: true },
   { name: 'isolation', description: '`read_committed` (default: hides aborted transactions) or `read_uncommitted`.', values: ['read_committed', 'read_uncommitted'] },
   { name: 'commit', description: '`auto` (default: commits every few seconds) or `manual` (a Commit button in the viewer).', values: ['auto', 'manual'] },

@@ -32,12 +32,32 @@ export interface RecordTemplate {
 }
 
 let loaded: Faker | undefined;
+let locale = 'en';
 
-/** faker and its English data are half a megabyte: loaded when a template first needs them, not at activation. */
-function defaultFaker(): Faker {
+function fakerModule(): typeof import('@faker-js/faker') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loaded ??= (require('@faker-js/faker') as typeof import('@faker-js/faker')).faker;
+  return require('@faker-js/faker') as typeof import('@faker-js/faker');
+}
+
+/** faker and its data are megabytes: loaded when a template first needs them, not at activation. */
+function defaultFaker(): Faker {
+  loaded ??= locale === 'en' ? fakerModule().faker : (fakerModule().allFakers as Record<string, Faker>)[locale];
   return loaded;
+}
+
+/**
+ * The locale of faker's data (`de`, `fr`, `pt_BR`...; `en` by default), as Tools for Apache Kafka's
+ * `kafka.producers.fakerjs.locale` sets it. Returns a message when faker has no such locale (then
+ * the locale is unchanged).
+ */
+export function setFakerLocale(name: string): string | undefined {
+  const wanted = (name.trim() || 'en').replace('-', '_');
+  if (wanted === locale) return undefined;
+  const all = fakerModule().allFakers as Record<string, Faker>;
+  if (!all[wanted]) return `faker has no locale "${name}": use one of ${Object.keys(all).filter((k) => k !== 'base').join(', ')}.`;
+  locale = wanted;
+  loaded = undefined;
+  return undefined;
 }
 
 /** faker.js 4/5 names (what Tools for Apache Kafka documented) → today's @faker-js/faker. */
@@ -76,7 +96,23 @@ export const HELPERS: { name: string; description: string }[] = [
   { name: '$date.now', description: 'the current date and time, ISO 8601' },
   { name: '$uuid', description: 'a random UUID (seeded per record)' },
   { name: '$i', description: 'the record index in this run, from 0' },
+  { name: '$text("…")', description: 'the JSON string literally: `{{$text("{{")}}`, a leading space, a `###` line or a trailing newline that the file could not hold as plain text (Save as .kafka writes these)' },
 ];
+
+/** `$text("<JSON string>")`: literal text that plain file text cannot hold. */
+function literalHelper(e: string): ((ctx: Context) => string) | undefined {
+  const m = /^\$text\s*\((.*)\)$/s.exec(e);
+  if (!m) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(m[1]);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'string') throw new TemplateError(`{{${e}}}: $text takes one JSON string, e.g. {{$text("{{")}}.`);
+  const text = value;
+  return () => text;
+}
 
 function text(result: unknown): string {
   if (typeof result === 'string') return result;
@@ -141,6 +177,8 @@ function helper(e: string): ((ctx: Context) => string) | undefined {
     case '$index':
       return (c) => String(c.index);
   }
+  const literal = literalHelper(e);
+  if (literal) return literal;
   if (e.startsWith('$')) throw new TemplateError(`Unknown helper {{${e}}}: use ${HELPERS.map((h) => `{{${h.name}}}`).join(', ')}.`);
   return undefined;
 }

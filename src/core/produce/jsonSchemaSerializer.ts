@@ -42,7 +42,7 @@ export function jsonSchemaSerializer(options: SerializerOptions): Serializer {
         throw new SerializationError(checkJsonSchemaText(schema, text) ?? 'Not valid JSON.');
       }
       const violations = schema.validate(value);
-      if (violations.length) throw new SerializationError(`Does not match the JSON Schema ${schema.bundle.file}: ${describeViolations(violations)}.`);
+      if (violations.length) throw new SerializationError(`Not valid for the JSON Schema ${schema.bundle.file}: ${describeViolations(violations)}.`);
       // Compact, as Confluent's serializers write it.
       const json = JSON.stringify(value);
       return schemaId === undefined ? Buffer.from(json, 'utf8') : encodeJsonSchemaWireFormat(schemaId, json);
@@ -50,4 +50,4 @@ export function jsonSchemaSerializer(options: SerializerOptions): Serializer {
   };
 }
 
-registerSerializer('jsonschema', jsonSchemaSerializer);
+registerSerializer('jsonschema', jsonSchemaSerializer, { label: 'JSON Schema', json: true });

@@ -16,6 +16,7 @@ import {
   recordSize,
   type DeliveryError,
   type DeliveryReport,
+  type DeliverySink,
   type OutgoingRecord,
   type OutgoingHeaders,
   type ProducerSettings,
@@ -119,6 +120,9 @@ export interface ProduceOutcome {
   transactionOutcome?: 'committed' | 'aborted';
   /** Things the user should know that are not errors (e.g. a capped batch size). */
   notes: string[];
+  /** Produce requests sent, and the most one partition had in flight at once (batching and pipelining achieved). */
+  requests?: number;
+  peakPartitionInFlight?: number;
 }
 
 export interface ProduceHooks {
@@ -134,7 +138,11 @@ export interface ProduceHooks {
 
 interface RecordSource {
   total: number;
-  /** A record file's timestamp is epoch ms; the form's is text (ISO-8601 or epoch ms). */
+  /**
+   * Record i's texts. A record file's timestamp is epoch ms; the form's is text (ISO-8601 or epoch
+   * ms). The object may be reused by the next call (templates fill one in place, a bulk send of
+   * millions allocating nothing for it): copy what must outlive the record's hand-over.
+   */
   at(i: number): Omit<RecordInput, 'key' | 'timestamp'> & { key: string | null; timestamp?: string | number };
 }
 
@@ -153,14 +161,15 @@ function templateSource(spec: ProduceSpec, compile: (s: string) => CompiledTempl
   const headers = Object.entries(spec.headers ?? {}).map(([k, v]) => [k, compile(v)] as const);
   const total = spec.count ?? 1;
   const constantHeaders = headers.every(([, t]) => t.constant) ? Object.fromEntries(headers.map(([k, t]) => [k, t.source])) : undefined;
+  const scratch: ReturnType<RecordSource['at']> = { key: null, value: null, headers: undefined, timestamp: spec.timestamp };
   return {
     total,
-    at: (i) => ({
-      key: key ? key.render(i) : null,
-      value: value ? value.render(i) : null,
-      headers: headers.length === 0 ? undefined : (constantHeaders ?? Object.fromEntries(headers.map(([k, t]) => [k, t.render(i)]))),
-      timestamp: spec.timestamp,
-    }),
+    at: (i) => {
+      scratch.key = key ? key.render(i) : null;
+      scratch.value = value ? value.render(i) : null;
+      scratch.headers = headers.length === 0 ? undefined : (constantHeaders ?? Object.fromEntries(headers.map(([k, t]) => [k, t.render(i)])));
+      return scratch;
+    },
   };
 }
 
@@ -403,8 +412,29 @@ export async function runProduce(client: KafkaClient, prepared: PreparedProduce,
   // A counter rather than a promise per record: a million pending promises cost more than the sends.
   let outstanding = 0;
   let allReported: (() => void) | undefined;
-  const settle = () => {
-    if (--outstanding === 0) allReported?.();
+  // One sink for the whole run, fanned out from each request's answer (no closure per record).
+  // The record's texts ride along only when a report will show them.
+  type Texts = { key: string | null; value: string | null };
+  const NO_TEXTS: Texts = { key: null, value: null };
+  const asynchronous: DeliverySink<Texts> = {
+    report(r, seq, texts) {
+      record(r, seq, texts);
+      if (--outstanding === 0) allReported?.();
+    },
+  };
+  // Records past `keep` whose report nobody reads: a success is only counted (no report object).
+  const counted: DeliverySink<Texts> = {
+    report: asynchronous.report,
+    succeeded(status) {
+      if (status === 'delivered') counts.delivered++;
+      else counts.unacknowledged++;
+      if (--outstanding === 0) allReported?.();
+    },
+  };
+  const unawaited: DeliverySink<Texts> = {
+    report(r, seq, texts) {
+      if (r.status === 'failed') hooks.onUnawaitedFailure?.({ ...r, seq, key: preview(texts.key), value: preview(texts.value) });
+    },
   };
   let transactionOutcome: ProduceOutcome['transactionOutcome'];
   try {
@@ -436,16 +466,12 @@ export async function runProduce(client: KafkaClient, prepared: PreparedProduce,
         record(await sending, seq, input);
       } else if (spec.sendStyle === 'asynchronous') {
         outstanding++;
-        producer.enqueue(built, (r) => {
-          record(r, seq, input);
-          settle();
-        });
+        if (seq < keep || wantsFull) producer.enqueue(built, asynchronous, seq, { key: input.key, value: input.value });
+        else producer.enqueue(built, counted, seq, NO_TEXTS);
         if (producer.saturated) await producer.waitForCapacity();
       } else {
         record({ status: 'not-awaited', topic: built.topic, partition: built.partition, timestamp: built.timestamp ?? Date.now(), latencyMs: 0 }, seq, input);
-        producer.enqueue(built, (r) => {
-          if (r.status === 'failed') hooks.onUnawaitedFailure?.({ ...r, seq, key: preview(input.key), value: preview(input.value) });
-        });
+        producer.enqueue(built, unawaited, seq, { key: input.key, value: input.value });
         if (producer.saturated) await producer.waitForCapacity();
       }
     }
@@ -483,6 +509,8 @@ export async function runProduce(client: KafkaClient, prepared: PreparedProduce,
     transactionalId,
     transactionOutcome,
     notes: prepared.notes,
+    requests: producer.requestsSent,
+    peakPartitionInFlight: producer.peakPartitionInFlight,
   };
 }
 

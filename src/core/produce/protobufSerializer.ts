@@ -71,4 +71,4 @@ export function protobufSerializer(options: SerializerOptions): Serializer {
   };
 }
 
-registerSerializer('protobuf', protobufSerializer);
+registerSerializer('protobuf', protobufSerializer, { label: 'Protobuf', json: true });

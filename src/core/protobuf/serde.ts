@@ -122,6 +122,14 @@ export function deserializeProtobufWith(bytes: Buffer, options: ProtoDecodeOptio
     wire = parseProtobufWireFormat(bytes);
   } catch (e) {
     if (!(e instanceof ProtobufWireError)) throw e;
+    // Raw protobuf never starts with a zero byte (field number 0 is invalid): a record that does is
+    // another format's wire format (its registry schema says which), never decoded as the local message.
+    if (bytes.length >= 5 && bytes[0] === 0) {
+      const schemaId = bytes.readUInt32BE(1);
+      const found = options.lookup?.(schemaId);
+      const why = found && 'error' in found ? (found.error as Error).message : `Not the Confluent Protobuf wire format: ${e.message}.`;
+      return { ok: false, error: why, format: 'confluent', schemaId };
+    }
     if (!options.local) return { ok: false, error: `Not the Confluent Protobuf wire format: ${e.message}.`, format: 'confluent' };
   }
   if (wire && options.lookup) {
@@ -144,8 +152,9 @@ export function deserializeProtobufWith(bytes: Buffer, options: ProtoDecodeOptio
       try {
         return { ok: true, json: decodeWith(type, wire.body), messageType: name, format: 'confluent', schemaId: wire.schemaId, indexes: wire.indexes };
       } catch {
-        // Not the wire format after all: try the whole record as raw protobuf below.
+        // Not this message in the wire format: said below (a zero first byte is never raw protobuf).
       }
+      return { ok: false, error: `Schema id ${wire.schemaId}: not a ${name} message in the wire format, and no Schema Registry to ask which schema it is.`, format: 'confluent', schemaId: wire.schemaId };
     }
     try {
       return { ok: true, json: decodeWith(type, bytes), messageType: name, format: 'raw' };

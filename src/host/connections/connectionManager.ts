@@ -4,7 +4,7 @@ import { KafkaClient, type ClusterSummary } from '../../core/kafka/client';
 import { KafkaWorkbenchError, type FailureCause } from '../../core/kafka/errors';
 import { coreLogger, log } from '../log';
 import { settings } from '../settings';
-import { registryClientFor, type SchemaRegistryClient } from '../../core/avro/registry';
+import { displayUrl, registryClientFor, type SchemaRegistryClient } from '../../core/avro/registry';
 import type { ConnectionStore, SecretChanges } from './connectionStore';
 import { ConnectionHealthMonitor } from './connectionHealth';
 
@@ -172,9 +172,9 @@ export class ConnectionManager implements vscode.Disposable {
     let registry: SchemaRegistryClient | undefined;
     try {
       registry = await registryClientFor(registrySettings, password, settings.connectionTimeoutMs());
-      return { ok: true, url: registrySettings.url, subjects: (await registry.listSubjects()).length };
+      return { ok: true, url: displayUrl(registrySettings.url), subjects: (await registry.listSubjects()).length };
     } catch (e) {
-      return { ok: false, url: registrySettings.url, message: e instanceof Error ? e.message : String(e) };
+      return { ok: false, url: displayUrl(registrySettings.url), message: e instanceof Error ? e.message : String(e) };
     } finally {
       registry?.dispose();
     }

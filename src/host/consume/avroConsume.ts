@@ -1,11 +1,13 @@
 /**
- * Avro keys and values in the consume viewer: the schemas a viewer reads with (the connection's Schema
+ * Avro keys and values in the consume viewer (and Auto-detect's wire-format formats): the schemas a viewer reads with (the connection's Schema
  * Registry for wire-format records, a workspace .avsc as the writer of raw Avro, an optional reader
  * .avsc for schema evolution), chosen in quick picks or passed by scripts, loaded before the tail starts.
  */
 import * as vscode from 'vscode';
 import { AVRO_DESERIALIZER, avroDeserializer } from '../../core/consume/avroDeserializer';
 import type { Deserializer } from '../../core/consume/deserializers';
+import { jsonSchemaDeserializer } from '../../core/consume/jsonSchemaDeserializer';
+import { protobufDeserializer } from '../../core/consume/protobufDeserializer';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { loadAvroSchema, pickSchemaFile, type AvroValueChoice } from '../produce/avroValue';
 import { AUTO_DESERIALIZER, autoDeserializer } from './autoFormat';
@@ -28,8 +30,10 @@ export async function withAvroDeserializers(manager: ConnectionManager, request:
   if (request.keyFormat === AUTO_DESERIALIZER || request.valueFormat === AUTO_DESERIALIZER) {
     // Auto-detect tries Avro on wire-format records only when the connection has a registry.
     const registry = await manager.registry(request.connectionName);
-    const auto = () => autoDeserializer(registry ? avroDeserializer({ registry }) : undefined);
-    const description = registry ? 'auto (JSON, Avro by schema id, text, hex)' : 'auto (JSON, text, hex)';
+    // Each viewer gets its own deserializers (they keep the schemas they fetched).
+    const auto = () =>
+      autoDeserializer(registry ? { registry, byFormat: { avro: avroDeserializer({ registry }), protobuf: protobufDeserializer({ registry }), jsonschema: jsonSchemaDeserializer({ registry }) } } : undefined);
+    const description = registry ? 'auto (JSON; Avro, Protobuf, JSON Schema by schema id; text, hex)' : 'auto (JSON, text, hex)';
     if (request.keyFormat === AUTO_DESERIALIZER) out = { ...out, keyDeserializer: auto(), keyDescription: description };
     if (request.valueFormat === AUTO_DESERIALIZER) out = { ...out, valueDeserializer: auto(), valueDescription: description };
   }

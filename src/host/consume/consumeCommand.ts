@@ -10,7 +10,9 @@ import type { ConnectionManager } from '../connections/connectionManager';
 import { topicTargetOf, type TopicTarget } from '../explorer/targets';
 import { AUTO_DESERIALIZER, autoDeserializer } from './autoFormat';
 import { chooseAvroSchemas, withAvroDeserializers, type AvroConsumeChoice } from './avroConsume';
-import { registerSchemaFormatDeserializers, withSchemaFormatDeserializers, type SchemaFormatConsumeOptions } from './schemaFormatsConsume';
+import { chooseSchemaFormatFile, registerSchemaFormatDeserializers, withSchemaFormatDeserializers, type SchemaFormatConsumeOptions } from './schemaFormatsConsume';
+import { JSON_SCHEMA_DESERIALIZER } from '../../core/consume/jsonSchemaDeserializer';
+import { PROTOBUF_DESERIALIZER } from '../../core/consume/protobufDeserializer';
 import { Cancelled, QuickFlow, runSteps, type FlowItem } from './consumeFlow';
 import { consumeSettings } from './consumeSettings';
 import { registerRecordDocuments } from './recordDocuments';
@@ -47,6 +49,7 @@ export interface ConsumeCommandOptions extends SchemaFormatConsumeOptions {
 interface Remembered extends SourceValues {
   avro?: AvroConsumeChoice;
   keyAvro?: AvroConsumeChoice;
+  schemaFormats?: SchemaFormatConsumeOptions;
 }
 
 function isOptions(arg: unknown): arg is ConsumeCommandOptions {
@@ -224,8 +227,8 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
           s.valueFormat = await flow.pick(step, 'Value format', formatItems());
         } else {
           s.valueFormat = both;
-          // Avro keys are rare: an Avro value keeps the key auto-detected (Avro keys are still found by schema id).
-          s.keyFormat = both === AVRO_DESERIALIZER ? AUTO_DESERIALIZER : both;
+          // Schema-typed keys are rare: such a value keeps the key auto-detected (wire-format keys are still found by schema id).
+          s.keyFormat = both === AVRO_DESERIALIZER || both === PROTOBUF_DESERIALIZER || both === JSON_SCHEMA_DESERIALIZER ? AUTO_DESERIALIZER : both;
         }
       },
     ]);
@@ -233,20 +236,29 @@ export function registerConsumeCommands(context: vscode.ExtensionContext, manage
     if (!asLastTime) {
       if (s.keyFormat === AVRO_DESERIALIZER) s.keyAvro = (await chooseAvroSchemas(hasRegistry, 'key')) ?? cancel();
       if (s.valueFormat === AVRO_DESERIALIZER) s.avro = (await chooseAvroSchemas(hasRegistry, 'value')) ?? cancel();
+      const schemaFormats: SchemaFormatConsumeOptions = {};
+      for (const role of ['key', 'value'] as const) {
+        const format = role === 'key' ? s.keyFormat : s.valueFormat;
+        if (format !== PROTOBUF_DESERIALIZER && format !== JSON_SCHEMA_DESERIALIZER) continue;
+        const choice = (await chooseSchemaFormatFile(format, hasRegistry, role)) ?? cancel();
+        if (format === PROTOBUF_DESERIALIZER) schemaFormats[role === 'key' ? 'keyProtobuf' : 'protobuf'] = choice;
+        else schemaFormats[role === 'key' ? 'keyJsonSchema' : 'jsonSchema'] = choice;
+      }
+      s.schemaFormats = schemaFormats;
       await context.globalState.update(memoryKey(target), s);
     }
     const request = requestFromSource(chosen, baseRequest(target), all, consumeSettings.autoCommitIntervalMs());
-    return { ...request, avro: chosen.avro, keyAvro: chosen.keyAvro };
+    return { ...request, avro: chosen.avro, keyAvro: chosen.keyAvro, schemaFormats: chosen.schemaFormats };
   }
 
   /** Opens a viewer; `schemas` are a script's Protobuf / JSON Schema choices (the registry is used otherwise). */
   async function open(request: ConsumeRequest, schemas?: SchemaFormatConsumeOptions): Promise<ConsumeViewerHandle> {
     const client = await connectedClient(manager, request.connectionName);
     const partitions = await topicPartitions(client, request.topic);
-    return openConsumeViewer(context.extensionUri, client, request, {
+    const schemaFormats = schemas && { protobuf: schemas.protobuf, keyProtobuf: schemas.keyProtobuf, jsonSchema: schemas.jsonSchema, keyJsonSchema: schemas.keyJsonSchema };
+    return openConsumeViewer(context.extensionUri, client, schemaFormats ? { ...request, schemaFormats } : request, {
       partitions,
-      prepare: async (r) =>
-        resolveNewest(client, await withSchemaFormatDeserializers(manager, await withAvroDeserializers(manager, r), schemas)),
+      prepare: async (r) => resolveNewest(client, await withSchemaFormatDeserializers(manager, await withAvroDeserializers(manager, r))),
     });
   }
 

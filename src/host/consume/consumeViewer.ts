@@ -5,9 +5,11 @@ import type { RecordFilter } from '../../core/consume/filter';
 import { exportRecords, RecordSelection } from '../../core/consume/export';
 import { decode, deserializer } from '../../core/consume/deserializers';
 import { fetchRecord } from '../../core/kafka/recordFetch';
+import { topicTimeline } from '../../core/kafka/timeline';
+import { saveRecordAsKafka, type SavedBlock } from '../kafkaFile/saveAsKafka';
 import { decodedOf, rowOf, type TailRecord } from '../../core/consume/tailRecord';
 import { TailSession, type TailSessionOptions, type TailStats, type ViewUpdate } from '../../core/consume/tailSession';
-import type { PartitionProgress, TailState } from '../../core/kafka/consumer';
+import type { PartitionProgress, SkippedRecords, TailState } from '../../core/kafka/consumer';
 import type { KafkaClient } from '../../core/kafka/client';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { BufferSearcher, type BufferSearchResult } from '../../core/consume/search/bufferSearch';
@@ -23,8 +25,12 @@ import { prettyJson } from '../../../webview/src/consume/prettyJson';
 import { showError } from '../commands';
 import type { ProducePrefill } from '../produce/produceForm';
 import { produceChoiceFor, type AvroConsumeChoice } from './avroConsume';
+import { AUTO_DESERIALIZER, isAutoDeserializer } from './autoFormat';
+import { schemaProduceChoiceFor, type SchemaFormatConsumeOptions } from './schemaFormatsConsume';
 import { log } from '../log';
 import { webviewHtml, webviewRoots } from '../webviews/webviewHtml';
+import { onCheckedMessage } from '../webviews/messageGuard';
+import { VIEWER_REQUEST_SCHEMA } from './viewerSchema';
 
 export interface ConsumeRequest extends TailSessionOptions {
   connectionName: string;
@@ -32,6 +38,8 @@ export interface ConsumeRequest extends TailSessionOptions {
   avro?: AvroConsumeChoice;
   /** The same for an Avro key. */
   keyAvro?: AvroConsumeChoice;
+  /** Protobuf and JSON Schema files chosen for raw records (the registry is used otherwise). */
+  schemaFormats?: SchemaFormatConsumeOptions;
   /** How the key and value deserializers are described in the viewer when their names alone do not say it. */
   keyDescription?: string;
   valueDescription?: string;
@@ -54,7 +62,7 @@ export interface ConsumeViewerHandle {
   readonly id: string;
   readonly connectionName: string;
   readonly topic: string;
-  /** The consumer group: the chosen one, or the throwaway id of a "no group" viewer (changes on restart). */
+  /** The consumer group read through; empty for a "no group" viewer (it reads the partitions directly). */
   readonly groupId: string;
   readonly throwaway: boolean;
   /** The tab's title: "Consume: topic", numbered from the second viewer of one topic on. */
@@ -79,6 +87,8 @@ export interface ConsumeViewerHandle {
   /** Runs a search (the search language) over the buffer in the worker, as the search box does. */
   search(query: string, budgetMs?: number): Promise<BufferSearchResult | undefined>;
   exportJsonLines(path: string): Promise<number>;
+  /** "Save as .kafka" on a record: a PRODUCER block that sends it again, added to `target` (else the user picks a file). */
+  saveAsKafka(record: Pick<TailRecord, 'partition' | 'offset'>, target?: vscode.Uri): Promise<SavedBlock | undefined>;
   /** Closes the panel: stops the consumer and leaves the group. */
   close(): Promise<void>;
   readonly closed: Promise<void>;
@@ -174,6 +184,8 @@ class ConsumeViewer {
   private displayedCommitPending = false;
   private displayedScanned = 0;
   private lastDisplayedCommit = '';
+  private displayedRetry: NodeJS.Timeout | undefined;
+  private displayedRetryMs = 0;
   private readonly displayedUpTo = new Map<number, string>();
   /** While sorted: the matching seqs in sort order (a snapshot), and the rows the table shows. */
   private sort: SortSpec | undefined;
@@ -188,6 +200,8 @@ class ConsumeViewer {
   private searching: Promise<unknown> | undefined;
   private searchAbort: AbortController | undefined;
   private searchBusy = false;
+  /** The timeline count running (a newer request or closing the viewer cancels it). */
+  private timelineAbort: AbortController | undefined;
   /** A regex search: new records are searched in the worker too, from this seq on. */
   private regexSearch: { query: string; from: number } | undefined;
   readonly title: string;
@@ -230,6 +244,7 @@ class ConsumeViewer {
       setFilter: (filter) => this.session.setFilter(filter),
       search: (query, budgetMs) => this.search(query, budgetMs),
       exportJsonLines: (path) => this.exportTo(path),
+      saveAsKafka: (record, target) => saveRecordAsKafka(this.client, this.request, record, target),
       close: async () => {
         if (!this.disposed) this.panel.dispose();
         await this.closedPromise;
@@ -251,15 +266,29 @@ class ConsumeViewer {
       state: (state: TailState) => {
         if (current()) this.onState(state);
       },
+      skipped: (skip: SkippedRecords) => {
+        if (!current()) return;
+        const text = `Partition ${skip.partition}: ${BigInt(skip.count).toLocaleString('en-US')} records (offsets ${skip.from}–${BigInt(skip.to) - 1n}) were deleted by retention before this viewer read them; it went on from offset ${skip.to}.`;
+        log().warn(`${this.request.topic}: ${text}`);
+        this.notice('error', text);
+      },
+      partitionsAdded: (added: number[]) => {
+        if (!current()) return;
+        const text = `Partition${added.length > 1 ? 's' : ''} ${added.join(', ')} added to ${this.request.topic}: read too, from ${added.length > 1 ? 'their' : 'its'} start.`;
+        log().info(text);
+        this.notice('info', text);
+        void this.postProgress();
+      },
     };
     Object.defineProperty(sink, 'visible', { get: () => current() && this.isVisible() });
-    return TailSession.start(this.client, request, sink);
+    // The byte budget is read at each (re)start, so a changed setting applies to the next tail.
+    return TailSession.start(this.client, { maxBytes: consumeSettings.bufferBytes(), ...request }, sink);
   }
 
   async open(): Promise<void> {
     this.session = await this.startSession(this.request);
     this.handle = this.makeHandle();
-    log().info(`consuming ${this.request.topic} on "${this.request.connectionName}": ${describeRequest(this.request)} (group ${this.session.groupId})`);
+    log().info(`consuming ${this.request.topic} on "${this.request.connectionName}": ${describeRequest(this.request)}${this.session.groupId ? ` (group ${this.session.groupId})` : ''}`);
     this.panel = vscode.window.createWebviewPanel(
       'kafkaWorkbench.consumeViewer',
       this.title,
@@ -267,7 +296,7 @@ class ConsumeViewer {
       { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewRoots(this.extensionUri) },
     );
     this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, 'consume', this.panel.title);
-    this.panel.webview.onDidReceiveMessage((m: ViewerRequest) => void this.onMessage(m).catch((e: unknown) => this.notice('error', messageOf(e))));
+    onCheckedMessage(this.panel.webview, VIEWER_REQUEST_SCHEMA, 'consume viewer', log(), (m) => void this.onMessage(m).catch((e: unknown) => this.notice('error', messageOf(e))));
     this.panel.onDidChangeViewState(() => {
       // A hidden webview is discarded; when it shows again it says "ready" and gets everything again.
       if (!this.disposed && !this.panel.visible) this.ready = false;
@@ -306,7 +335,7 @@ class ConsumeViewer {
         this.session.flush();
         this.postStats();
       }
-      log().info(`restarted the viewer of ${this.request.topic}: ${describeRequest(this.request)} (group ${this.session.groupId})`);
+      log().info(`restarted the viewer of ${this.request.topic}: ${describeRequest(this.request)}${this.session.groupId ? ` (group ${this.session.groupId})` : ''}`);
     };
     this.restarting = run().finally(() => (this.restarting = undefined));
     return this.restarting;
@@ -338,6 +367,7 @@ class ConsumeViewer {
       if (!this.disposed) void showError(state.error, `Consuming ${this.request.topic}`);
     }
     if (state.state === 'reconnecting') log().warn(`consumer of ${this.request.topic} lost the cluster, reconnecting: ${state.message}`);
+    if (state.state === 'rebalancing') log().info(`consumer of ${this.request.topic}: group rebalancing`);
     this.postStats();
   }
 
@@ -348,12 +378,16 @@ class ConsumeViewer {
     this.post({
       type: 'stats',
       state: s.state,
-      message: s.state === 'reconnecting' ? s.message : s.state === 'stopped' ? s.error?.message : undefined,
+      message: s.state === 'reconnecting' ? s.message : s.state === 'stopped' ? s.error?.message : s.state === 'rebalancing' ? this.rebalancingText() : undefined,
       recordsPerSecond: stats.recordsPerSecond,
       received: stats.received,
       buffered: stats.buffered,
       evicted: stats.evicted,
     });
+  }
+
+  private rebalancingText(): string {
+    return `Group "${this.session.groupId}" is rebalancing: a member joined or left; reading resumes once every member has rejoined.`;
   }
 
   private async postProgress(committedAt?: number): Promise<void> {
@@ -413,8 +447,20 @@ class ConsumeViewer {
     this.lastDisplayedCommit = key;
     this.committingDisplayed = this.session
       .commit([...upTo].map(([partition, offset]) => ({ partition, offset })))
-      .then(() => undefined)
-      .catch((e: unknown) => log().warn(`commit after display failed: ${messageOf(e)}`))
+      .then(() => {
+        this.displayedRetryMs = 0;
+      })
+      .catch((e: unknown) => {
+        // A commit refused while the group settles (a rebalance, a coordinator moving) is tried
+        // again: the rows stay drawn, and no further update may come to commit them.
+        const delay = (this.displayedRetryMs = Math.min(30_000, this.displayedRetryMs * 2 || 1000));
+        log().warn(`commit after display failed, retrying in ${delay / 1000} s: ${messageOf(e)}`);
+        if (this.lastDisplayedCommit === key) this.lastDisplayedCommit = '';
+        clearTimeout(this.displayedRetry);
+        this.displayedRetry = setTimeout(() => {
+          if (!this.disposed && this.request.group?.commit === 'afterDisplay') this.commitDisplayed();
+        }, delay);
+      })
       .finally(() => {
         this.committingDisplayed = undefined;
         if (this.displayedCommitPending) {
@@ -481,18 +527,29 @@ class ConsumeViewer {
     const raw = await fetchRecord(this.client, this.request.topic, r.partition, r.offset, { isolation: this.request.isolation });
     const keyDecoder = this.request.keyDeserializer ?? deserializer(this.request.keyFormat);
     const valueDecoder = this.request.valueDeserializer ?? deserializer(this.request.valueFormat);
-    return { key: decode(raw.key, keyDecoder), value: decode(raw.value, valueDecoder) };
+    // Auto-detect names what it found (JSON, Avro, UTF-8) rather than "auto"; hex says why itself.
+    const named = (bytes: Buffer | null, d: typeof keyDecoder) => {
+      const out = decode(bytes, d);
+      return out && bytes && !out.error && isAutoDeserializer(d) ? { ...out, format: d.detect(bytes) } : out;
+    };
+    return { key: named(raw.key, keyDecoder), value: named(raw.value, valueDecoder) };
+  }
+
+  /** Whether the key or value is auto-detected (the details then read the record back to name the format found). */
+  private autoDetected(): boolean {
+    return [this.request.keyDeserializer, this.request.valueDeserializer].some((d) => d && isAutoDeserializer(d)) || this.request.keyFormat === AUTO_DESERIALIZER || this.request.valueFormat === AUTO_DESERIALIZER;
   }
 
   /** Shows a record's details; a truncated one first as its preview, then whole once read back. */
   private async showDetails(seq: number): Promise<void> {
     const details = this.details(seq);
     const r = this.session.record(seq);
-    if (!details || !r || !(r.keyTruncated || r.valueTruncated)) {
+    const truncated = Boolean(r && (r.keyTruncated || r.valueTruncated));
+    if (!details || !r || !(truncated || this.autoDetected())) {
       this.post({ type: 'details', record: details });
       return;
     }
-    this.post({ type: 'details', record: { ...details, partial: 'The viewer keeps the start of this record: reading it whole from Kafka…' } });
+    this.post({ type: 'details', record: truncated ? { ...details, partial: 'The viewer keeps the start of this record: reading it whole from Kafka…' } : details });
     try {
       const whole = await this.wholeRecord(r);
       const paneLimit = 1024 * 1024;
@@ -503,7 +560,7 @@ class ConsumeViewer {
         record: { ...details, key: cut(whole.key), value: cut(whole.value), partial: tooBig ? 'Shown up to 1 MB of text: "Open in editor" shows it whole.' : undefined },
       });
     } catch (e) {
-      this.post({ type: 'details', record: { ...details, partial: `Only the start of this record is shown: ${messageOf(e)}` } });
+      if (truncated) this.post({ type: 'details', record: { ...details, partial: `Only the start of this record is shown: ${messageOf(e)}` } });
     }
   }
 
@@ -636,6 +693,75 @@ class ConsumeViewer {
     await openRecordDocument(this.request.topic, r.partition, r.offset, json ? prettyJson(text) : text, json);
   }
 
+  /**
+   * "Search topic…": the topic in Kafka, not the buffer; `range` (from the timeline) skips the range
+   * step. A match picked opens in the grid.
+   */
+  private async searchTopic(query: string, range?: { from: number; to: number }): Promise<void> {
+    const match = await searchTopicInteractive({ client: this.client, topic: this.request.topic, partitions: this.request.partitions, isolation: this.request.isolation }, query, range);
+    if (!match) return;
+    // Opened in the grid: the tail restarts at that record of its partition, which comes first.
+    // One fetch can bring tens of thousands of small records: room for them, so the match stays
+    // in the buffer, then paused with the match on top (the byte budget still bounds memory).
+    await this.restart(
+      { ...sourceOf(this.request), start: 'offset', startValue: match.offset, partitions: String(match.partition) },
+      { capacity: Math.max(this.request.capacity, 200_000) },
+    );
+    await this.session.waitForReceived(1, 15_000).catch(() => undefined);
+    this.session.pause();
+    this.session.flush();
+    this.post({ type: 'reveal', index: 0 });
+    this.notice('info', `Opened partition ${match.partition} at offset ${match.offset}; paused there: Resume reads on.`);
+  }
+
+  /** Counts the topic's (chosen partitions') records per time bucket for the timeline strip. */
+  private async postTimeline(buckets: number): Promise<void> {
+    this.timelineAbort?.abort();
+    const abort = new AbortController();
+    this.timelineAbort = abort;
+    try {
+      const t = await topicTimeline(this.client, {
+        topic: this.request.topic,
+        partitions: this.request.partitions,
+        buckets: Math.max(1, Math.min(1_000, Math.floor(buckets) || 60)),
+        signal: abort.signal,
+      });
+      if (abort.signal.aborted) return;
+      this.post({
+        type: 'timeline',
+        timeline: {
+          from: t.from,
+          to: t.to,
+          bucketMs: t.bucketMs,
+          partitions: this.request.partitions?.length ? t.partitions : [],
+          buckets: t.buckets.map((b) => ({ start: b.start, end: b.end, count: b.count })),
+          total: t.total,
+          before: t.before,
+          after: t.after,
+        },
+      });
+      log().info(`timeline of ${this.request.topic}: ${t.total} records in ${t.buckets.length} buckets of ${t.bucketMs} ms (${t.lookups} lookups)`);
+    } catch (e) {
+      if (!abort.signal.aborted) this.post({ type: 'timeline', error: `The timeline could not be counted: ${messageOf(e)}` });
+    }
+  }
+
+  /** A range dragged on the timeline: the tail restarts from its start (partitions and formats kept), or the topic is searched in it. */
+  private async useTimelineRange(from: number, to: number, use: 'start' | 'search', query: string): Promise<void> {
+    if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) return;
+    if (use === 'search') {
+      await this.searchTopic(query, { from, to });
+      return;
+    }
+    const at = new Date(from).toISOString();
+    try {
+      await this.restart({ ...sourceOf(this.request), start: 'timestamp', startValue: at });
+      this.notice('info', `Restarted from ${at} (picked on the timeline): ${describeRequest(this.request)}.`);
+    } catch (e) {
+      this.notice('error', messageOf(e));
+    }
+  }
+
   private async onMessage(m: ViewerRequest): Promise<void> {
     switch (m.type) {
       case 'ready':
@@ -695,27 +821,25 @@ class ConsumeViewer {
       case 'export':
         await this.exportWithProgress();
         break;
-      case 'searchTopic': {
-        const match = await searchTopicInteractive({ client: this.client, topic: this.request.topic, partitions: this.request.partitions, isolation: this.request.isolation }, m.query);
-        if (!match) break;
-        // Opened in the grid: the tail restarts at that record of its partition, which comes first.
-        // One fetch can bring tens of thousands of small records: room for them, so the match stays
-        // in the buffer, then paused with the match on top (the byte budget still bounds memory).
-        await this.restart(
-          { ...sourceOf(this.request), start: 'offset', startValue: match.offset, partitions: String(match.partition) },
-          { capacity: Math.max(this.request.capacity, 200_000) },
-        );
-        await this.session.waitForReceived(1, 15_000).catch(() => undefined);
-        this.session.pause();
-        this.session.flush();
-        this.post({ type: 'reveal', index: 0 });
-        this.notice('info', `Opened partition ${match.partition} at offset ${match.offset}; paused there: Resume reads on.`);
+      case 'searchTopic':
+        await this.searchTopic(m.query);
+        break;
+      case 'timeline':
+        await this.postTimeline(m.buckets);
+        break;
+      case 'timelineBrush':
+        await this.useTimelineRange(m.from, m.to, m.use, m.query);
+        break;
+      case 'saveAsKafka': {
+        const r = this.session.record(m.seq);
+        const saved = r && (await saveRecordAsKafka(this.client, this.request, r));
+        if (saved?.notes.length) this.notice('info', saved.notes.join(' '));
         break;
       }
       case 'produceSimilar': {
         const r = this.session.record(m.seq);
         if (!r) break;
-        // Only what decoded as Avro goes back as Avro: a raw (hex) fallback is plain text.
+        // Only what decoded as Avro (Protobuf, JSON Schema) goes back as such: a raw (hex) fallback is plain text.
         await vscode.commands.executeCommand('kafkaWorkbench.produceMessage', {
           connectionName: this.request.connectionName,
           topic: this.request.topic,
@@ -725,6 +849,8 @@ class ConsumeViewer {
           headers: r.headers.map((h) => ({ key: h.key, value: h.value })),
           keyAvro: r.keyError ? undefined : produceChoiceFor(this.request, 'key'),
           valueAvro: r.valueError ? undefined : produceChoiceFor(this.request, 'value'),
+          ...(r.keyError ? {} : (({ protobuf, jsonSchema }) => ({ keyProtobuf: protobuf, keyJsonSchema: jsonSchema }))(schemaProduceChoiceFor(this.request, 'key'))),
+          ...(r.valueError ? {} : (({ protobuf, jsonSchema }) => ({ valueProtobuf: protobuf, valueJsonSchema: jsonSchema }))(schemaProduceChoiceFor(this.request, 'value'))),
         } satisfies ProducePrefill);
         break;
       }
@@ -751,14 +877,16 @@ class ConsumeViewer {
     if (this.disposed) return;
     this.disposed = true;
     for (const t of this.timers) clearInterval(t);
+    clearTimeout(this.displayedRetry);
     viewers.delete(this.id);
     this.searchAbort?.abort();
+    this.timelineAbort?.abort();
     this.searcher?.dispose();
     try {
       await this.restarting?.catch(() => undefined);
       await this.committingDisplayed;
       await this.session.stop();
-      log().info(`closed the viewer of ${this.request.topic}; group ${this.session.groupId} left`);
+      log().info(`closed the viewer of ${this.request.topic}${this.session.groupId ? `; group ${this.session.groupId} left` : ''}`);
     } finally {
       this.resolveClosed();
     }
@@ -776,7 +904,7 @@ export async function openConsumeViewer(extensionUri: vscode.Uri, client: KafkaC
   return viewer.handle;
 }
 
-/** Closes every viewer (on deactivation). */
-export function disposeConsumeViewers(): vscode.Disposable {
-  return { dispose: () => openViewers().forEach((v) => void v.close()) };
+/** Closes every viewer and waits until each consumer has left its group (on deactivation). */
+export async function closeConsumeViewers(): Promise<void> {
+  await Promise.allSettled(openViewers().map((v) => v.close()));
 }

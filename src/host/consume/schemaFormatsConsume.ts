@@ -10,8 +10,10 @@ import { registerDeserializer, type Deserializer } from '../../core/consume/dese
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { messageType, ProtoSchemaError } from '../../core/protobuf/schema';
 import { JsonSchemaError } from '../../core/jsonschema/schema';
+import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connections/connectionManager';
-import { loadJsonSchemaFile, loadProtoFile } from '../produce/schemaFormatValue';
+import { pickSchemaFile } from '../produce/avroValue';
+import { loadJsonSchemaFile, loadProtoFile, type JsonSchemaValueChoice, type ProtobufValueChoice } from '../produce/schemaFormatValue';
 import type { ConsumeRequest } from './consumeViewer';
 
 export interface ProtobufConsumeChoice {
@@ -60,8 +62,8 @@ async function build(manager: ConnectionManager, connection: string, format: str
   }
 }
 
-/** The request with Protobuf / JSON Schema deserializers bound to the connection's registry and the chosen files. */
-export async function withSchemaFormatDeserializers(manager: ConnectionManager, request: ConsumeRequest, options: SchemaFormatConsumeOptions = {}): Promise<ConsumeRequest> {
+/** The request with Protobuf / JSON Schema deserializers bound to the connection's registry and the chosen files (the request's own choices by default). */
+export async function withSchemaFormatDeserializers(manager: ConnectionManager, request: ConsumeRequest, options: SchemaFormatConsumeOptions = request.schemaFormats ?? {}): Promise<ConsumeRequest> {
   let out = request;
   const ours = (f: string) => f === PROTOBUF_DESERIALIZER || f === JSON_SCHEMA_DESERIALIZER;
   if (ours(request.keyFormat)) {
@@ -73,4 +75,63 @@ export async function withSchemaFormatDeserializers(manager: ConnectionManager, 
     out = { ...out, valueDeserializer: d.deserializer, valueDescription: d.description };
   }
   return out;
+}
+
+/**
+ * How "Produce similar" produces a key or value this viewer decoded as Protobuf or JSON Schema:
+ * with the viewer's workspace file raw (plain JSON), otherwise in the wire format with the latest
+ * schema of the topic's subject (TopicNameStrategy, as Avro does). Undefined for other formats.
+ */
+export function schemaProduceChoiceFor(request: ConsumeRequest, role: 'key' | 'value'): { protobuf?: ProtobufValueChoice; jsonSchema?: JsonSchemaValueChoice } {
+  const format = role === 'key' ? request.keyFormat : request.valueFormat;
+  const chosen = request.schemaFormats ?? {};
+  const subject = `${request.topic}-${role}`;
+  if (format === PROTOBUF_DESERIALIZER) {
+    const pb = role === 'key' ? chosen.keyProtobuf : chosen.protobuf;
+    return { protobuf: pb?.schemaFile ? { schemaFile: pb.schemaFile, messageType: pb.messageType, encoding: 'raw' } : { subject, encoding: 'confluent' } };
+  }
+  if (format === JSON_SCHEMA_DESERIALIZER) {
+    const js = role === 'key' ? chosen.keyJsonSchema : chosen.jsonSchema;
+    return { jsonSchema: js?.schemaFile ? { schemaFile: js.schemaFile, encoding: 'plain' } : { subject, encoding: 'confluent' } };
+  }
+  return {};
+}
+
+interface Item<T> extends vscode.QuickPickItem {
+  value: T;
+}
+
+/**
+ * Quick picks for a Protobuf or JSON Schema key or value in "Consume from Offset": the registry
+ * alone (wire-format records name their schema), or a workspace file (and, for Protobuf, its
+ * message) for raw records. Undefined when the user cancels.
+ */
+export async function chooseSchemaFormatFile(format: string, hasRegistry: boolean, role: 'key' | 'value'): Promise<ProtobufConsumeChoice | JsonSchemaConsumeChoice | undefined> {
+  const proto = format === PROTOBUF_DESERIALIZER;
+  const what = proto ? 'Protobuf' : 'JSON Schema';
+  const kind = await vscode.window.showQuickPick<Item<'registry' | 'file'>>(
+    [
+      {
+        label: hasRegistry ? 'Schema Registry only' : 'No schema file',
+        description: hasRegistry ? 'Confluent wire-format records, by their schema id' : 'this connection has no Schema Registry: wire-format records will show raw',
+        value: 'registry',
+      },
+      { label: proto ? 'Workspace .proto…' : 'Workspace JSON Schema…', description: proto ? 'the message of raw protobuf records (wire-format ones still use the registry)' : 'plain JSON records are checked against it', value: 'file' },
+    ],
+    { title: `Consume from Offset: ${what} ${role} schema`, ignoreFocusOut: true },
+  );
+  if (!kind) return undefined;
+  if (kind.value === 'registry') return {};
+  const file = await pickSchemaFile(`Consume from Offset: ${role} ${what} schema`, format);
+  if (!file) return undefined;
+  if (!proto) return { schemaFile: file.fsPath };
+  let types: string[];
+  try {
+    types = (await loadProtoFile(file.fsPath)).messageTypes;
+  } catch (e) {
+    throw new KafkaWorkbenchError((e as Error).message, 'invalid-input');
+  }
+  if (types.length <= 1) return { schemaFile: file.fsPath, messageType: types[0] };
+  const messageType = await vscode.window.showQuickPick(types, { title: `Consume from Offset: the ${role}'s message in ${vscode.workspace.asRelativePath(file)}`, ignoreFocusOut: true });
+  return messageType ? { schemaFile: file.fsPath, messageType } : undefined;
 }

@@ -40,11 +40,15 @@ function describe(r: TopicSearchResult): string {
   return `${how}: ${r.matches.toLocaleString('en-US')} matches in ${r.scanned.toLocaleString('en-US')} records (${r.recordsPerSecond.toLocaleString('en-US')} records/s)${r.notes.length ? ` · ${r.notes.join(' ')}` : ''}`;
 }
 
-/** Asks for the search and the range, scans, lists the matches; resolves with the one picked (if any). */
-export async function searchTopicInteractive(target: TopicSearchTarget, initialQuery: string): Promise<TopicSearchMatch | undefined> {
-  const flow = new QuickFlow(`Search topic ${target.topic}`, 2);
+/**
+ * Asks for the search and the range, scans, lists the matches; resolves with the one picked (if any).
+ * A `range` (ms since the epoch, picked on the viewer's timeline) is the range: only the search is asked.
+ */
+export async function searchTopicInteractive(target: TopicSearchTarget, initialQuery: string, range?: { from: number; to: number }): Promise<TopicSearchMatch | undefined> {
+  const flow = new QuickFlow(range ? `Search topic ${target.topic} from ${new Date(range.from).toISOString()} to ${new Date(range.to).toISOString()}` : `Search topic ${target.topic}`, range ? 1 : 2);
   let query = initialQuery;
-  let from: RangeBound = { kind: 'earliest' };
+  let from: RangeBound = range ? { kind: 'timestamp', timestamp: range.from } : { kind: 'earliest' };
+  const to: RangeBound | undefined = range ? { kind: 'timestamp', timestamp: range.to } : undefined;
   try {
     await runSteps([
       async () => {
@@ -59,6 +63,7 @@ export async function searchTopicInteractive(target: TopicSearchTarget, initialQ
         });
       },
       async () => {
+        if (range) return false;
         from = await flow.pick<RangeBound>(
           2,
           'Range to scan (up to the end as it is now)',
@@ -113,6 +118,7 @@ export async function searchTopicInteractive(target: TopicSearchTarget, initialQ
     query,
     partitions: target.partitions,
     from,
+    to,
     isolation: target.isolation,
     signal: abort.signal,
     onMatch: (m) => found.push(itemOf(m)),

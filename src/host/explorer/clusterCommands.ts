@@ -140,10 +140,15 @@ export function registerClusterCommands(manager: ConnectionManager, tree: Cluste
           for (;;) {
             if (token.isCancellationRequested) {
               await cancelReassignment(kafka, target.topic, changed.map((c) => c.partition));
+              progress.report({ message: 'cancelling…' });
+              await untilMetadataShows(kafka, target.topic, current.filter((p) => changed.some((c) => c.partition === p.partition)));
               return { done: false, cancelled: true, moved: 0 };
             }
             const moving = await reassignmentProgress(kafka, target.topic);
-            if (moving.length === 0) return { done: true, moved: changed.length };
+            if (moving.length === 0) {
+              await untilMetadataShows(kafka, target.topic, changed);
+              return { done: true, moved: changed.length };
+            }
             progress.report({
               message: `${moving.length} of ${changed.length} partition(s) copying: ${moving.map((m) => `${m.partition} +[${m.adding.join(',')}] −[${m.removing.join(',')}]`).join(' ')}`,
             });
@@ -158,4 +163,18 @@ export function registerClusterCommands(manager: ConnectionManager, tree: Cluste
       return result;
     }),
   ];
+}
+
+/**
+ * Waits (up to 10 s) until the topic's metadata lists `expected` replicas for those partitions.
+ * The controller settles a reassignment (or its cancel) before every broker's metadata has it, and
+ * the tree refreshed after it reads that metadata: without the wait it could show the old replicas
+ * until some later refresh.
+ */
+async function untilMetadataShows(kafka: KafkaClient, topic: string, expected: { partition: number; replicas: number[] }[]): Promise<void> {
+  for (const until = Date.now() + 10_000; Date.now() < until; ) {
+    const now = await describePartitions(kafka, topic).catch(() => undefined);
+    if (now && expected.every((e) => now.find((p) => p.partition === e.partition)?.replicas.join(',') === e.replicas.join(','))) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClusterBroker, KafkaClient } from '../../core/kafka/client';
 import {
-  describeGroup,
+  describeGroups,
   groupOffsets,
   listGroups,
   type GroupDescription,
@@ -26,6 +26,8 @@ import { brokersDown, summaryLine } from '../connections/connectionHealth';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { settings } from '../settings';
 import { matchesFilter } from './filter';
+import { GroupWatcher } from './groupWatch';
+
 
 export const CLUSTER_VIEW_ID = 'kafkaWorkbench.clusters';
 
@@ -96,9 +98,14 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   private readonly disposables: vscode.Disposable[] = [];
   private filterText: string | undefined;
   private autoRefresh: NodeJS.Timeout | undefined;
+  private readonly groupWatcher: GroupWatcher;
 
   constructor(private readonly manager: ConnectionManager) {
+    // Members come and go and groups rebalance on their own: an expanded Consumer Groups level follows.
+    this.groupWatcher = new GroupWatcher(manager, (c) => this.describeListedGroups(c));
     this.disposables.push(
+      this.groupWatcher,
+      this.groupWatcher.onDidChange(() => this.refresh()),
       manager.onDidChange(() => this.refresh()),
       manager.health.onDidChange(() => this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -203,14 +210,20 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
         if (issues.length) t.iconPath = new vscode.ThemeIcon('symbol-number', issues.includes('offline') || issues.includes('under-min-isr') ? ERROR : WARNING);
         const replicated = p.replicas.length > 1 ? ` · ISR ${p.isr.join(',')} of ${p.replicas.join(',')}` : '';
         t.description = `${marks ? `${marks} · ` : ''}leader ${p.leader < 0 ? 'none' : p.leader}${replicated} · offsets ${p.earliest}–${p.latest} · ${plural(p.records, 'record')}`;
-        t.tooltip = new vscode.MarkdownString(
-          `**${node.topicName}** partition ${p.partition}\n\n` +
-            `| | |\n|---|---|\n| leader | ${p.leader} |\n| replicas | ${p.replicas.join(', ')} |\n| in-sync replicas | ${p.isr.join(', ')} |\n` +
-            (p.offlineReplicas.length ? `| offline replicas | ${p.offlineReplicas.join(', ')} |\n` : '') +
-            (th?.minIsr !== undefined ? `| min.insync.replicas | ${th.minIsr} |\n` : '') +
-            (issues.length ? `| health | ${issues.map((i) => `${ISSUE_LABEL[i]}: ${ISSUE_HELP[i]}`).join('; ')} |\n` : '') +
-            `| earliest offset (low watermark) | ${p.earliest} |\n| latest offset (high watermark) | ${p.latest} |\n| records | ${p.records} |`,
-        );
+        // Plain text, never Markdown: topic names come from the broker, and a Markdown tooltip built
+        // from them could render links or fetch remote images.
+        t.tooltip = [
+          `${node.topicName} partition ${p.partition}`,
+          `leader: ${p.leader}`,
+          `replicas: ${p.replicas.join(', ')}`,
+          `in-sync replicas: ${p.isr.join(', ')}`,
+          ...(p.offlineReplicas.length ? [`offline replicas: ${p.offlineReplicas.join(', ')}`] : []),
+          ...(th?.minIsr !== undefined ? [`min.insync.replicas: ${th.minIsr}`] : []),
+          ...issues.map((i) => `${ISSUE_LABEL[i]}: ${ISSUE_HELP[i]}`),
+          `earliest offset (low watermark): ${p.earliest}`,
+          `latest offset (high watermark): ${p.latest}`,
+          `records: ${p.records}`,
+        ].join('\n');
         return t;
       }
       case 'topicConfigs':
@@ -228,7 +241,9 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       case 'group': {
         const { description, offsets } = node;
         const t = item(node.groupId, true, `group:${c}:${node.groupId}`, 'group-by-ref-type', 'group');
-        t.description = `lag ${offsets.totalLag} · ${description.state}`;
+        const rebalancing = /Rebalance/.test(description.state);
+        t.description = `lag ${offsets.totalLag} · ${rebalancing ? 'rebalancing' : description.state}${description.members.length ? ` · ${plural(description.members.length, 'member')}` : ''}`;
+        if (rebalancing) t.iconPath = new vscode.ThemeIcon('sync~spin');
         t.tooltip = `${node.groupId}\nstate ${description.state}, protocol ${description.protocol || '(none)'} (${description.protocolType || 'n/a'})\n${plural(description.members.length, 'member')}, total lag ${offsets.totalLag}`;
         return t;
       }
@@ -304,12 +319,12 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       if (down || anyIssue(h.counts)) t.iconPath = new vscode.ThemeIcon(down || serious(h.counts) ? 'error' : 'warning', down || serious(h.counts) ? ERROR : WARNING);
     }
     const auth = profile?.sasl.mechanism === 'none' ? 'no SASL' : `SASL ${profile?.sasl.mechanism.toUpperCase()} as ${profile?.sasl.username}`;
-    t.tooltip = new vscode.MarkdownString(
-      `**${name}**\n\n${profile?.bootstrapServers.join(', ') ?? ''}\n\n${auth}, TLS ${profile?.tls.enabled ? 'on' : 'off'}` +
-        (status.state === 'connected' ? `\n\ncluster \`${status.summary.clusterId}\`` : '') +
-        (health ? `\n\n${summaryLine(health)}` : '') +
-        (status.state === 'failed' ? `\n\n${status.message}` : ''),
-    );
+    // Plain text: the failure message and the cluster id come from the network.
+    t.tooltip =
+      `${name}\n${profile?.bootstrapServers.join(', ') ?? ''}\n${auth}, TLS ${profile?.tls.enabled ? 'on' : 'off'}` +
+      (status.state === 'connected' ? `\ncluster ${status.summary.clusterId}` : '') +
+      (health ? `\n${summaryLine(health)}` : '') +
+      (status.state === 'failed' ? `\n${status.message}` : '');
     return t;
   }
 
@@ -389,15 +404,16 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       }
       case 'groups': {
         const client = this.client(c);
-        const groups = (await listGroups(client)).filter((g) => matchesFilter(g.groupId, this.filterText));
-        if (groups.length === 0) return empty(this.filterText ? `No group matches "${this.filterText}"` : 'No consumer groups');
+        const described = await this.describeListedGroups(c);
+        this.groupWatcher.listed(c, described);
+        if (described.length === 0) return empty(this.filterText ? `No group matches "${this.filterText}"` : 'No consumer groups');
         return Promise.all(
-          groups.map(async (g) => ({
+          described.map(async (description) => ({
             kind: 'group' as const,
             connectionName: c,
-            groupId: g.groupId,
-            description: await describeGroup(client, g.groupId),
-            offsets: await groupOffsets(client, g.groupId),
+            groupId: description.groupId,
+            description,
+            offsets: await groupOffsets(client, description.groupId),
           })),
         );
       }
@@ -438,6 +454,13 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       default:
         return [];
     }
+  }
+
+  /** The groups the Consumer Groups level lists (filtered), described in one request per coordinator. */
+  private async describeListedGroups(c: string): Promise<GroupDescription[]> {
+    const client = this.client(c);
+    const ids = (await listGroups(client)).filter((g) => matchesFilter(g.groupId, this.filterText)).map((g) => g.groupId);
+    return describeGroups(client, ids);
   }
 
   private async registry(name: string): Promise<SchemaRegistryClient> {

@@ -13,6 +13,7 @@ export const KAFKA_FILE_COMMANDS = {
   selectConnection: 'kafkaWorkbench.kafkaFile.selectConnection',
   showResult: 'kafkaWorkbench.kafkaFile.showResult',
   runAtCursor: 'kafkaWorkbench.kafkaFile.runAtCursor',
+  saveForm: 'kafkaWorkbench.kafkaFile.saveForm',
 } as const;
 
 /**

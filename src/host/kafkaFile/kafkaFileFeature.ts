@@ -9,12 +9,15 @@ import '../../core/produce/numberSerializers';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { registerCommand } from '../commands';
 import type { ConnectionManager } from '../connections/connectionManager';
-import { log } from '../log';
 import { KAFKA_FILE_COMMANDS, KafkaFileCodeLenses } from './codeLens';
 import { KafkaFileConnections } from './connectionChoice';
 import { checkedBlockAt, KAFKA_LANGUAGE, modelOf, type CheckedBlock } from './documentModel';
 import { registerKafkaLanguageFeatures } from './languageFeatures';
 import { KafkaFileRuns } from './runs';
+import { setFakerLocale } from '../../core/kafkaFile/template';
+import { settings } from '../settings';
+import { saveFormAsKafka } from './saveAsKafka';
+import type { ProduceFormValues } from '../../../webview/src/produce/protocol';
 
 function asUri(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
@@ -39,7 +42,14 @@ function blockOf(document: vscode.TextDocument, line: unknown, kind: 'producer' 
   return found;
 }
 
+/** faker's locale from the setting; a name faker does not know is said once, and English stays. */
+function applyFakerLocale(): void {
+  const problem = setFakerLocale(settings.fakerLocale());
+  if (problem) void vscode.window.showWarningMessage(`kafkaWorkbench.kafkaFile.fakerLocale: ${problem}`);
+}
+
 export function registerKafkaFile(context: vscode.ExtensionContext, manager: ConnectionManager): vscode.Disposable[] {
+  applyFakerLocale();
   const connections = new KafkaFileConnections(context.workspaceState, manager);
   const runs = new KafkaFileRuns(manager);
   const lenses = new KafkaFileCodeLenses(connections, runs);
@@ -79,6 +89,9 @@ export function registerKafkaFile(context: vscode.ExtensionContext, manager: Con
         const stillOpen = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()));
         if (!stillOpen) runs.stopAllOf(uri.toString(), 'its file was closed');
       }
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('kafkaWorkbench.kafkaFile.fakerLocale')) applyFakerLocale();
     }),
     registerCommand(KAFKA_FILE_COMMANDS.produce, 'Produce record', produce),
     registerCommand(KAFKA_FILE_COMMANDS.produceMany, 'Produce records', async (uriArg?: unknown, line?: unknown) => {
@@ -127,9 +140,12 @@ export function registerKafkaFile(context: vscode.ExtensionContext, manager: Con
       }
       return connections.pick(uri);
     }),
+    // Every record's report is in the Delivery Reports view (the produce command files them there).
     registerCommand(KAFKA_FILE_COMMANDS.showResult, 'Show delivery report', async () => {
-      log().show(true);
+      await vscode.commands.executeCommand('kafkaWorkbench.deliveryReports.focus');
     }),
+    // The produce form's "Save as .kafka" for scripts and tests: form values, and the file to add the block to.
+    registerCommand(KAFKA_FILE_COMMANDS.saveForm, 'Save as .kafka', async (values: ProduceFormValues, target?: unknown) => saveFormAsKafka(values, target === undefined ? undefined : asUri(target))),
     registerCommand(KAFKA_FILE_COMMANDS.runAtCursor, 'Run the block at the cursor', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || editor.document.languageId !== KAFKA_LANGUAGE) throw new KafkaWorkbenchError('Put the cursor in a PRODUCER or CONSUMER block of a .kafka file.', 'invalid-input');

@@ -5,7 +5,9 @@ import { propertiesOf } from '../../core/kafkaFile/model';
 import { fakerMethodNames, HELPERS } from '../../core/kafkaFile/template';
 import { topicNames } from '../../core/kafka/offsets';
 import type { ConnectionManager } from '../connections/connectionManager';
+import type { ProducerDefinition } from '../../core/kafkaFile/definitions';
 import type { KafkaFileConnections } from './connectionChoice';
+import { SchemaFileCache, valueDiagnostics } from './valueDiagnostics';
 import { KAFKA_LANGUAGE, checkedBlockAt, modelOf } from './documentModel';
 
 const SELECTOR: vscode.DocumentSelector = { language: KAFKA_LANGUAGE };
@@ -65,6 +67,9 @@ function registerDiagnostics(manager: ConnectionManager, connections: KafkaFileC
   const update = (doc: vscode.TextDocument) => {
     if (doc.languageId !== KAFKA_LANGUAGE) return;
     const diagnostics = kafkaDiagnostics(doc);
+    for (const { block, checked } of modelOf(doc).blocks) {
+      if (block.kind === 'producer' && checked.definition) diagnostics.push(...valueDiagnostics(doc.uri, block, checked.definition as ProducerDefinition, schemas));
+    }
     const connection = connections.connectionFor(doc.uri);
     const known = connection ? topics.names(connection) : undefined;
     if (known) {
@@ -81,6 +86,7 @@ function registerDiagnostics(manager: ConnectionManager, connections: KafkaFileC
   };
   const updateAll = () => vscode.workspace.textDocuments.forEach(update);
   const topics = new KnownTopics(manager, updateAll);
+  const schemas = new SchemaFileCache(updateAll);
   updateAll();
   return [
     collection,
@@ -141,6 +147,8 @@ class Completion implements vscode.CompletionItemProvider {
     const def = propertiesOf(block.kind).find((p) => p.name === name);
     if (!def) return [];
     if (name === 'topic') return this.topics(document);
+    // avro(…): the workspace's schema files.
+    if ((name === 'key-format' || name === 'value-format') && /avro\(\s*[^):]*$/.test(before)) return this.schemaFiles(document, position, before);
     return (def.values ?? []).map((v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.Value));
   }
 
@@ -156,6 +164,22 @@ class Completion implements vscode.CompletionItemProvider {
     }
   }
 
+  private async schemaFiles(document: vscode.TextDocument, position: vscode.Position, before: string): Promise<vscode.CompletionItem[]> {
+    const typed = before.slice(before.lastIndexOf('(') + 1);
+    const range = new vscode.Range(position.line, position.character - typed.length, position.line, position.character);
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    const files = folder ? await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.avsc'), '**/node_modules/**', 200) : [];
+    // Relative to the workspace folder, which is how the file resolves a path without a leading "/".
+    const items = files.map((f) => Object.assign(new vscode.CompletionItem(vscode.workspace.asRelativePath(f, false), vscode.CompletionItemKind.File), { range, detail: 'Avro schema' }));
+    // "/name.avsc" is beside the .kafka file (the original's rule).
+    const here = vscode.Uri.joinPath(document.uri, '..');
+    const beside = await Promise.resolve(vscode.workspace.fs.readDirectory(here)).catch(() => [] as [string, vscode.FileType][]);
+    for (const [name, type] of beside) {
+      if (type === vscode.FileType.File && name.endsWith('.avsc')) items.push(Object.assign(new vscode.CompletionItem(`/${name}`, vscode.CompletionItemKind.File), { range, detail: 'Avro schema beside this file' }));
+    }
+    return items;
+  }
+
   private snippets(): vscode.CompletionItem[] {
     const producer = new vscode.CompletionItem('PRODUCER', vscode.CompletionItemKind.Snippet);
     producer.insertText = new vscode.SnippetString('PRODUCER ${1:name}\ntopic: ${2:topic}\nkey: ${3:{{string.uuid\\}\\}}\n${4:{"name": "{{person.firstName\\}\\}"\\}}\n\n###\n');
@@ -167,11 +191,31 @@ class Completion implements vscode.CompletionItemProvider {
   }
 }
 
+/** What a `{{…}}` at the cursor renders, for the hover. */
+function placeholderDoc(expr: string): string {
+  const e = expr.trim();
+  const helper = HELPERS.find((h) => h.name === e || (h.name.startsWith('$text') && e.startsWith('$text')));
+  if (helper) return `**{{${helper.name}}}** — ${helper.description}`;
+  if (/^(i|uuid|timestamp)$|^random\.(int|float|pick|string|bool)\b/.test(e)) return `**{{${e}}}** — a placeholder of the produce form (\`{{i}}\` is the record index).`;
+  const call = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)/.exec(e);
+  if (call) return `**{{${e}}}** — faker's \`${call[1]}.${call[2]}\`: a new value for each record; the key, headers and value of one record share its seed. See https://fakerjs.dev/api/${call[1]}.html`;
+  return '';
+}
+
 class Hover implements vscode.HoverProvider {
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const found = checkedBlockAt(document, position.line);
-    const prop = found?.block.properties.find((p) => p.nameRange.start.line === position.line);
-    if (!found || !prop) return undefined;
+    if (!found) return undefined;
+    // A template: what it renders.
+    const text = document.lineAt(position.line).text;
+    for (const m of text.matchAll(/\{\{(.*?)\}\}/g)) {
+      if (position.character >= m.index && position.character <= m.index + m[0].length) {
+        const doc = placeholderDoc(m[1]);
+        if (doc) return new vscode.Hover(new vscode.MarkdownString(doc), new vscode.Range(position.line, m.index, position.line, m.index + m[0].length));
+      }
+    }
+    const prop = found.block.properties.find((p) => p.nameRange.start.line === position.line);
+    if (!prop) return undefined;
     const def = propertiesOf(found.block.kind).find((p) => p.name === prop.name);
     return def ? new vscode.Hover(new vscode.MarkdownString(`**${def.name}** — ${def.description}`)) : undefined;
   }
@@ -188,7 +232,7 @@ class Folding implements vscode.FoldingRangeProvider {
 export function registerKafkaLanguageFeatures(manager: ConnectionManager, connections: KafkaFileConnections): vscode.Disposable[] {
   return [
     ...registerDiagnostics(manager, connections),
-    vscode.languages.registerCompletionItemProvider(SELECTOR, new Completion(manager, connections), ':', '{', ' '),
+    vscode.languages.registerCompletionItemProvider(SELECTOR, new Completion(manager, connections), ':', '{', ' ', '('),
     vscode.languages.registerHoverProvider(SELECTOR, new Hover()),
     vscode.languages.registerFoldingRangeProvider(SELECTOR, new Folding()),
   ];

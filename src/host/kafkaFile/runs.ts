@@ -131,6 +131,10 @@ export class KafkaFileRuns implements vscode.Disposable {
     };
     if (hasKey && key_.avro) spec.keyAvro = key_.avro;
     if (value.avro) spec.avro = value.avro;
+    if (hasKey && key_.protobuf) spec.keyProtobuf = key_.protobuf;
+    if (value.protobuf) spec.protobuf = value.protobuf;
+    if (hasKey && key_.jsonSchema) spec.keyJsonSchema = key_.jsonSchema;
+    if (value.jsonSchema) spec.jsonSchema = value.jsonSchema;
     const result = await vscode.commands.executeCommand<ProduceCommandResult | undefined>('kafkaWorkbench.produceMessage', spec);
     const summary = summarize(result);
     log().info(`.kafka ${def.name ? `"${def.name}" ` : ''}→ ${def.topic}: ${summary.summary}`);
@@ -193,6 +197,10 @@ export class KafkaFileRuns implements vscode.Disposable {
       valueFormat: valueF.format,
       avro: valueF.avro,
       keyAvro: keyF.avro,
+      protobuf: valueF.protobuf,
+      keyProtobuf: keyF.protobuf,
+      jsonSchema: valueF.jsonSchema,
+      keyJsonSchema: keyF.jsonSchema,
     };
     const handle = await vscode.commands.executeCommand<ConsumeViewerHandle | undefined>('kafkaWorkbench.consumeFromOffset', options);
     if (!handle) return undefined;

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MIN_JAVA_MAJOR, ensureKafkaJars, findJava } from '../../core/broker/kafkaJars';
 import { findRunningBroker, startLocalBroker, stopBrokerInDir, type RunningBroker } from '../../core/broker/localBroker';
+import { clearBrokerLeases, joinBroker, leaveBroker } from '../../core/broker/brokerLease';
 import { findRunningCluster, startLocalCluster, stopClusterInDir, type RunningCluster } from '../../core/broker/localCluster';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { registerCommand } from '../commands';
@@ -31,6 +32,12 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
   const clusterDir = path.join(storage, 'local-cluster');
   let running: RunningBroker | undefined;
   let runningCluster: RunningCluster | undefined;
+  // The brokers this window uses (started or found running): it holds a lease on each until it closes.
+  const joined = new Set<string>();
+  const join = async (dir: string): Promise<void> => {
+    await joinBroker(dir).catch((e: unknown) => log().warn(`local broker: could not record this window as a user: ${String(e)}`));
+    joined.add(dir);
+  };
 
   const saveConnection = async (bootstrap: string, name = LOCAL_CONNECTION_NAME): Promise<void> => {
     await manager.save(
@@ -88,6 +95,7 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
       },
     );
     runningCluster = cluster;
+    await join(clusterDir);
     log().info(`local cluster started at ${cluster.bootstrap} (pids ${cluster.nodes.map((n) => n.pid).join(', ')}, data in ${clusterDir})`);
     await saveConnection(cluster.bootstrap, LOCAL_CLUSTER_CONNECTION_NAME);
     await manager.connect(LOCAL_CLUSTER_CONNECTION_NAME).catch((e: unknown) => log().warn(`connecting to the local cluster failed: ${String(e)}`));
@@ -102,6 +110,7 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
       const existingCluster = await findRunningCluster(clusterDir);
       if (existingCluster && existingCluster.running.length === CLUSTER_NODES) {
         await saveConnection(existingCluster.bootstrap, LOCAL_CLUSTER_CONNECTION_NAME);
+        await join(clusterDir);
         void vscode.window.showInformationMessage(`The local Kafka cluster is already running at ${existingCluster.bootstrap}.`);
         return { bootstrap: existingCluster.bootstrap, reused: true, brokers: CLUSTER_NODES };
       }
@@ -111,6 +120,7 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
     const existing = nodes === 1 ? await findRunningBroker(dataDir, (problem) => log().warn(`local broker: ${problem}`)) : undefined;
     if (existing) {
       await saveConnection(existing.bootstrap);
+      await join(dataDir);
       void vscode.window.showInformationMessage(`The local Kafka broker is already running at ${existing.bootstrap}.`);
       return { bootstrap: existing.bootstrap, reused: true };
     }
@@ -159,6 +169,7 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
       },
     );
     running = broker;
+    await join(dataDir);
     log().info(`local broker started at ${broker.bootstrap} (pid ${broker.pid}, data in ${dataDir})`);
     await saveConnection(broker.bootstrap);
     await manager.connect(LOCAL_CONNECTION_NAME).catch((e: unknown) => log().warn(`connecting to the local broker failed: ${String(e)}`));
@@ -173,6 +184,9 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
     running = undefined;
     const clusterStopped = runningCluster ? (await runningCluster.stop(), 1) : await stopClusterInDir(clusterDir);
     runningCluster = undefined;
+    // Stopped on purpose: every window's lease goes with it.
+    joined.clear();
+    await Promise.all([clearBrokerLeases(dataDir), clearBrokerLeases(clusterDir)]);
     if (!stopped && !clusterStopped) {
       throw new KafkaWorkbenchError('No local Kafka broker is running: start one with "Kafka: Start Local Broker".', 'invalid-input');
     }
@@ -181,10 +195,53 @@ export function registerLocalBrokerCommands(context: vscode.ExtensionContext, ma
     return true;
   };
 
+  leaving = undefined;
+  leave = async () => {
+    const stops: [string, () => Promise<unknown>][] = [
+      [dataDir, () => (running ? running.stop() : stopBrokerInDir(dataDir))],
+      [clusterDir, () => (runningCluster ? runningCluster.stop() : stopClusterInDir(clusterDir))],
+    ];
+    for (const [dir, stopIt] of stops) {
+      if (!joined.delete(dir)) continue;
+      if (await leaveBroker(dir)) {
+        noteWhileClosing(`local broker in ${dir}: this was the last window using it; stopping it`);
+        await stopIt();
+      } else noteWhileClosing(`local broker in ${dir}: another window still uses it; left running`);
+    }
+    running = undefined;
+    runningCluster = undefined;
+  };
+
   return [
     registerCommand('kafkaWorkbench.startLocalBroker', 'Start Local Broker', start),
     registerCommand('kafkaWorkbench.stopLocalBroker', 'Stop Local Broker', stop),
-    // A broker this window started does not outlive it.
-    { dispose: () => void Promise.all([running?.stop(), runningCluster?.stop()]) },
+    { dispose: () => void leaveLocalBrokers() },
   ];
 }
+
+/**
+ * Logs from deactivate: once VS Code terminates the extension host, the log channel's appendLine
+ * throws "Channel has been closed", and a throw here would skip stopping the broker (the last
+ * window closed and the broker kept running, seen with two code-server windows).
+ */
+function noteWhileClosing(message: string): void {
+  try {
+    log().info(message);
+  } catch {
+    // The window is closing: nowhere to log to.
+  }
+}
+
+let leaving: Promise<void> | undefined;
+let leave: () => Promise<void> = async () => undefined;
+
+/**
+ * This window gives up its use of the local broker(s); the last window using one stops it, so a
+ * broker does not outlive the windows using it, and is not stopped under another window's feet.
+ * Awaited by deactivate (VS Code does not wait for disposables).
+ */
+export function leaveLocalBrokers(): Promise<void> {
+  leaving ??= leave();
+  return leaving;
+}
+

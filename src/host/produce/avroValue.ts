@@ -18,6 +18,7 @@ import { compileTemplate, TemplateError } from '../../core/produce/template';
 import { avroField, type AvroRole, type FormField, type ProduceFormValues } from '../../../webview/src/produce/protocol';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { log } from '../log';
+import { setSchemaSourceInForm } from './schemaFormatForm';
 
 /** How an Avro key or value is produced: the produce command's `avro` / `keyAvro` argument, and the form's Avro fields. */
 export interface AvroValueChoice {
@@ -52,16 +53,7 @@ export function avroChoiceFromForm(v: ProduceFormValues, role: AvroRole = 'value
 
 /** The form's Avro fields for a choice (the inverse of {@link avroChoiceFromForm}), e.g. for "Produce similar". */
 export function setAvroChoiceInForm(v: ProduceFormValues, role: AvroRole, choice: AvroValueChoice): void {
-  if (choice.subject !== undefined) {
-    v[avroField(role, 'Source')] = 'registry';
-    v[avroField(role, 'Subject')] = choice.subject;
-  } else {
-    v[avroField(role, 'Source')] = 'file';
-    v[avroField(role, 'SchemaFile')] = choice.schemaFile ?? '';
-  }
-  v[avroField(role, 'Encoding')] = choice.encoding ?? 'raw';
-  if (choice.strategy) v[avroField(role, 'Strategy')] = choice.strategy;
-  if (choice.autoRegister !== undefined) v[avroField(role, 'AutoRegister')] = choice.autoRegister;
+  setSchemaSourceInForm(v, role, { ...choice, encoding: choice.encoding ?? 'raw' });
 }
 
 export function resolveSchemaPath(file: string): string {
@@ -259,16 +251,26 @@ function example(type: Type, depth: number): unknown {
   }
 }
 
-/** A workspace .avsc from a quick pick (or an open dialog when the workspace has none). */
-export async function pickSchemaFile(title: string): Promise<vscode.Uri | undefined> {
-  const found = await vscode.workspace.findFiles('**/*.avsc', '**/node_modules/**', 500);
+/** The schema files of each schema format, for the file pickers. */
+export const SCHEMA_FILE_KINDS: Record<string, { glob: string; what: string; extensions: string[] }> = {
+  avro: { glob: '**/*.avsc', what: 'An Avro schema (.avsc)', extensions: ['avsc'] },
+  protobuf: { glob: '**/*.proto', what: 'A Protobuf schema (.proto)', extensions: ['proto'] },
+  jsonschema: { glob: '**/*.json', what: 'A JSON Schema (*.schema.json or .json)', extensions: ['json'] },
+};
+
+/** A workspace schema file of the format (.avsc by default) from a quick pick (or an open dialog when the workspace has none). */
+export async function pickSchemaFile(title: string, format = 'avro'): Promise<vscode.Uri | undefined> {
+  const kind = SCHEMA_FILE_KINDS[format] ?? SCHEMA_FILE_KINDS.avro;
+  const found = await vscode.workspace.findFiles(kind.glob, '**/node_modules/**', 500);
+  // JSON Schema files named *.schema.json come first: any .json could be one, but those say so.
+  const rank = (label: string) => (format === 'jsonschema' && !label.endsWith('.schema.json') ? 1 : 0);
   if (found.length > 0) {
     const pick = await vscode.window.showQuickPick(
-      found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })).sort((a, b) => a.label.localeCompare(b.label)),
-      { title, placeHolder: 'An Avro schema (.avsc) in the workspace' },
+      found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })).sort((a, b) => rank(a.label) - rank(b.label) || a.label.localeCompare(b.label)),
+      { title, placeHolder: `${kind.what} in the workspace` },
     );
     return pick?.uri;
   }
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, title, filters: { 'Avro schema': ['avsc'] } });
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, title, filters: { [kind.what]: kind.extensions } });
   return chosen?.[0];
 }

@@ -7,9 +7,10 @@ import * as vscode from 'vscode';
 import type { RecordReport } from '../../core/produce/produceService';
 import { registerCommand } from '../commands';
 import type { AvroValueChoice } from './avroValue';
+import type { SchemaFormatChoices } from './schemaFormatValue';
 
 /** How a run's records were produced: what the viewer needs to read them back the same way. */
-export interface ProducedWith {
+export interface ProducedWith extends SchemaFormatChoices {
   connection: string;
   keyFormat: string;
   valueFormat: string;
@@ -168,6 +169,16 @@ const ICONS: Record<ReportState, [string, string]> = {
 
 type Node = { kind: 'connection'; name: string } | { kind: 'report'; entry: ReportEntry };
 
+/** The consume options of a run's Protobuf / JSON Schema workspace files, only the ones it used. */
+function schemaFileOptions(w: ProducedWith): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const pb = (c: ProducedWith['protobuf']) => c?.schemaFile && c.encoding !== 'confluent' && { schemaFile: c.schemaFile, messageType: c.messageType };
+  const js = (c: ProducedWith['jsonSchema']) => c?.schemaFile && c.encoding !== 'confluent' && { schemaFile: c.schemaFile };
+  const all = { protobuf: pb(w.protobuf), keyProtobuf: pb(w.keyProtobuf), jsonSchema: js(w.jsonSchema), keyJsonSchema: js(w.keyJsonSchema) };
+  for (const [k, v] of Object.entries(all)) if (v) out[k] = v;
+  return out;
+}
+
 /** Arguments of kafkaWorkbench.consumeFromOffset that show this record as it was produced. */
 export function viewerOptionsFor(e: ReportEntry): Record<string, unknown> | undefined {
   const r = e.report;
@@ -185,6 +196,8 @@ export function viewerOptionsFor(e: ReportEntry): Record<string, unknown> | unde
     valueFormat: deserializer(w.valueFormat),
     avro: w.valueFormat === 'avro' ? avroChoice(w.avro) : undefined,
     keyAvro: w.keyFormat === 'avro' ? avroChoice(w.keyAvro) : undefined,
+    // Raw protobuf needs its .proto and message, plain JSON its schema; wire-format records name theirs.
+    ...schemaFileOptions(w),
     // Records of an aborted (or still open) transaction are only visible to read_uncommitted.
     isolation: e.run.transactionOutcome === 'aborted' || e.run.transactionOutcome === 'open' ? 'read_uncommitted' : 'read_committed',
   };

@@ -9,6 +9,8 @@ import { parseRecordFile, RecordFileError } from '../../core/produce/recordFile'
 import type { FieldErrors, ProduceFormValues } from '../../../webview/src/produce/protocol';
 import { topicTargetOf } from '../explorer/targets';
 import { setAvroChoiceInForm, type AvroValueChoice } from './avroValue';
+import type { JsonSchemaValueChoice, ProtobufValueChoice } from './schemaFormatValue';
+import { setSchemaChoiceInForm } from './schemaFormatForm';
 
 /** What "Produce similar" and scripts pass to kafkaWorkbench.produceMessage to pre-fill the form. */
 export interface ProducePrefill {
@@ -22,6 +24,11 @@ export interface ProducePrefill {
   /** The key or value is Avro in the JSON form, produced with this schema and encoding. */
   keyAvro?: AvroValueChoice;
   valueAvro?: AvroValueChoice;
+  /** The same for Protobuf and JSON Schema keys and values. */
+  keyProtobuf?: ProtobufValueChoice;
+  valueProtobuf?: ProtobufValueChoice;
+  keyJsonSchema?: JsonSchemaValueChoice;
+  valueJsonSchema?: JsonSchemaValueChoice;
 }
 
 export function defaultFormValues(connection = ''): ProduceFormValues {
@@ -39,12 +46,14 @@ export function defaultFormValues(connection = ''): ProduceFormValues {
     avroEncoding: 'raw',
     avroStrategy: 'TopicNameStrategy',
     avroAutoRegister: true,
+    avroMessageType: '',
     keyAvroSource: 'file',
     keyAvroSchemaFile: '',
     keyAvroSubject: '',
     keyAvroEncoding: 'raw',
     keyAvroStrategy: 'TopicNameStrategy',
     keyAvroAutoRegister: true,
+    keyAvroMessageType: '',
     headers: [],
     partitionMode: 'default',
     partition: '0',
@@ -81,14 +90,18 @@ export function formValuesFor(arg: unknown, fallbackConnection: string): Produce
   if (p.key === null) values.keyFormat = 'none';
   else if (typeof p.key === 'string') {
     values.key = p.key;
-    values.keyFormat = p.keyAvro ? 'avro' : looksLikeJson(p.key) ? 'json' : 'string';
+    values.keyFormat = p.keyAvro ? 'avro' : p.keyProtobuf ? 'protobuf' : p.keyJsonSchema ? 'jsonschema' : looksLikeJson(p.key) ? 'json' : 'string';
     if (p.keyAvro) setAvroChoiceInForm(values, 'key', p.keyAvro);
+    else if (p.keyProtobuf) setSchemaChoiceInForm(values, 'key', p.keyProtobuf);
+    else if (p.keyJsonSchema) setSchemaChoiceInForm(values, 'key', p.keyJsonSchema);
   }
   if (p.value === null) values.valueFormat = 'none';
   else if (typeof p.value === 'string') {
     values.value = p.value;
-    values.valueFormat = p.valueAvro ? 'avro' : looksLikeJson(p.value) ? 'json' : 'string';
+    values.valueFormat = p.valueAvro ? 'avro' : p.valueProtobuf ? 'protobuf' : p.valueJsonSchema ? 'jsonschema' : looksLikeJson(p.value) ? 'json' : 'string';
     if (p.valueAvro) setAvroChoiceInForm(values, 'value', p.valueAvro);
+    else if (p.valueProtobuf) setSchemaChoiceInForm(values, 'value', p.valueProtobuf);
+    else if (p.valueJsonSchema) setSchemaChoiceInForm(values, 'value', p.valueJsonSchema);
   }
   values.headers = headerRowsOf(p.headers);
   return values;

@@ -4,15 +4,22 @@ import { createTopic } from '../../core/kafka/topics';
 import { listTopicInfos, validateTopicName } from '../../core/kafka/topics';
 import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { prepareProduce, previewKeyPartition, requestReply, runProduce, type ProduceOutcome, type RecordReport } from '../../core/produce/produceService';
+import { displayUrl } from '../../core/avro/registry';
 import { formatInfos } from '../../core/produce/serializers';
-import type { ProduceFormValues, ProduceMessage, ProduceRequest, RunSummary } from '../../../webview/src/produce/protocol';
+import { SCHEMA_FORMATS, type FieldErrors, type ProduceFormValues, type ProduceMessage, type ProduceRequest, type RunSummary } from '../../../webview/src/produce/protocol';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { log } from '../log';
+import { onCheckedMessage } from '../webviews/messageGuard';
 import { webviewHtml, webviewRoots } from '../webviews/webviewHtml';
 import { AvroChoiceError, avroChoiceFromForm, pickSchemaFile, withAvroSchemas } from './avroValue';
 import type { DeliveryReportStore, DeliveryReportsView, ProducedWith, ReportRun } from './deliveryReports';
+import { FormPaths } from './formPaths';
+import { PRODUCE_REQUEST_SCHEMA } from './produceSchema';
 import { saveFormAs } from './saveAs';
+import { saveFormAsKafka } from '../kafkaFile/saveAsKafka';
 import { checkFormValue } from './valueCheck';
+import { schemaChoicesFromForm } from './schemaFormatForm';
+import { withSchemaFormats } from './schemaFormatValue';
 import { settingsFromForm, specFromForm } from './produceForm';
 import { connectedClient, describeOutcome, logUnawaitedFailure } from './produceRunner';
 
@@ -26,7 +33,7 @@ function spreadText(partitions: number): string {
 /** Where the key lands with the Java partitioner, said before sending ("Default" and "By key hash"). */
 function keyPartitionText(values: ProduceFormValues, partitions: number): string {
   const hashing = `(murmur2, as a Java or Spring producer would choose)`;
-  if (values.keyFormat === 'avro') return `The Avro-encoded key is hashed when sent ${hashing} over ${partitions} partitions.`;
+  if (SCHEMA_FORMATS.includes(values.keyFormat)) return `The ${values.keyFormat === 'avro' ? 'Avro' : values.keyFormat === 'protobuf' ? 'Protobuf' : 'JSON Schema'}-encoded key is hashed when sent ${hashing} over ${partitions} partitions.`;
   const p = values.keyFormat === 'none' ? undefined : previewKeyPartition(values.keyFormat, values.key, partitions);
   if (p === undefined) return values.partitionMode === 'key-hash' ? 'Partition by key hash needs a key.' : spreadText(partitions);
   if (values.key.includes('{{')) return `The key is a template: each record's key is hashed ${hashing} over ${partitions} partitions.`;
@@ -48,6 +55,8 @@ export class ProducePanel {
   private pendingPrefill: ProduceFormValues | undefined;
   private nextRunId = 1;
   private readonly runs = new Map<number, AbortController>();
+  private readonly paths = new FormPaths();
+  private disposed = false;
 
   static show(extensionUri: vscode.Uri, manager: ConnectionManager, reports: { store: DeliveryReportStore; view: DeliveryReportsView }, values: ProduceFormValues): ProducePanel {
     if (ProducePanel.current) {
@@ -73,24 +82,35 @@ export class ProducePanel {
       retainContextWhenHidden: true,
     });
     this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, 'produce', 'Produce Message');
-    const sub = this.panel.webview.onDidReceiveMessage((m: ProduceRequest) => void this.onMessage(m).catch((e: unknown) => log().error(`produce panel: ${String(e)}`)));
+    this.paths.offer(initial);
+    const sub = onCheckedMessage(this.panel.webview, PRODUCE_REQUEST_SCHEMA, 'produce form', log(), (m) => void this.onMessage(m).catch((e: unknown) => log().error(`produce panel: ${String(e)}`)));
     this.panel.onDidDispose(() => {
+      this.disposed = true;
       sub.dispose();
       for (const c of this.runs.values()) c.abort();
       ProducePanel.current = undefined;
     });
   }
 
+  /** Closes the panel (on deactivation): its runs are aborted and nothing is posted after. */
+  static close(): void {
+    ProducePanel.current?.panel.dispose();
+  }
+
   private post(message: ProduceMessage): void {
-    void this.panel.webview.postMessage(message);
+    // A run or a lookup may finish after the panel closed: posting to a disposed webview throws.
+    if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
   private prefill(values: ProduceFormValues): void {
+    this.paths.offer(values);
     if (this.ready) this.post({ type: 'prefill', values });
     else this.pendingPrefill = values;
   }
 
   private async onMessage(m: ProduceRequest): Promise<void> {
+    const refused = 'values' in m && this.paths.refused(m.values);
+    if (refused && 'values' in m) return this.refusePaths(m, refused);
     switch (m.type) {
       case 'ready': {
         this.ready = true;
@@ -102,11 +122,7 @@ export class ProducePanel {
           values,
           compressions: availableCompressions(),
           // The host's registered serializers: a format registered later appears without a webview change.
-          // Protobuf and JSON Schema need a schema chooser the form does not have yet: scripts and
-          // .kafka files use them through the command.
-          formats: formatInfos()
-            .filter((f) => f.format !== 'protobuf' && f.format !== 'jsonschema')
-            .map((f) => ({ value: f.format, label: f.label, json: f.json })),
+          formats: formatInfos().map((f) => ({ value: f.format, label: f.label, json: f.json })),
           sections: sectionsOpen,
         });
         if (values.connection) await this.sendTopics(values.connection);
@@ -150,11 +166,13 @@ export class ProducePanel {
       }
       case 'pickFile': {
         const files = await vscode.window.showOpenDialog({ canSelectMany: false, title: 'Records to send', filters: { 'JSON / JSON Lines': ['json', 'jsonl', 'ndjson'], 'All files': ['*'] } });
+        this.paths.picked('records', files?.[0]?.fsPath);
         this.post({ type: 'filePicked', requestId: m.requestId, path: files?.[0]?.fsPath });
         break;
       }
       case 'pickSchema': {
-        const file = await pickSchemaFile(`Schema of the ${m.role}`);
+        const file = await pickSchemaFile(`Schema of the ${m.role}`, m.format);
+        this.paths.picked('schema', file && vscode.workspace.asRelativePath(file));
         this.post({ type: 'schemaPicked', requestId: m.requestId, role: m.role, path: file && vscode.workspace.asRelativePath(file) });
         break;
       }
@@ -166,6 +184,11 @@ export class ProducePanel {
       case 'saveAs':
         this.post({ type: 'saved', ...(await saveFormAs(m.values)) });
         break;
+      case 'saveAsKafka': {
+        const { ok, text } = await saveFormAsKafka(m.values).catch((e: unknown) => ({ ok: false, text: `Could not save as .kafka: ${e instanceof Error ? e.message : String(e)}` }));
+        this.post({ type: 'saved', ok, text });
+        break;
+      }
       case 'showReports':
         await this.reports.view.reveal();
         break;
@@ -173,6 +196,16 @@ export class ProducePanel {
         sectionsOpen = m.open;
         break;
     }
+  }
+
+  /** A request naming a file the host did not hand out: answered with the fields to fix, nothing read. */
+  private refusePaths(m: Extract<ProduceRequest, { values: ProduceFormValues }>, errors: FieldErrors): void {
+    const text = Object.values(errors)[0] ?? '';
+    log().warn(`produce form: refused a ${m.type} naming a file the form did not choose (${Object.keys(errors).join(', ')})`);
+    if (m.type === 'send') this.post({ type: 'rejected', requestId: m.requestId, message: text, errors });
+    else if (m.type === 'preview') this.post({ type: 'preview', requestId: m.requestId, text: '', errors });
+    else if (m.type === 'checkValue') this.post({ type: 'valueCheck', requestId: m.requestId, role: m.role, ok: false, text, marks: [], completions: [] });
+    else this.post({ type: 'saved', ok: false, text });
   }
 
   private async sendTopics(connection: string): Promise<void> {
@@ -197,7 +230,7 @@ export class ProducePanel {
       const registry = await this.manager.registry(connection);
       this.post({ type: 'registry', connection, url: registry?.url, subjects: (await registry?.listSubjects()) ?? [] });
     } catch (e) {
-      this.post({ type: 'registry', connection, url: profile.schemaRegistry.url, subjects: [], error: e instanceof Error ? e.message : String(e) });
+      this.post({ type: 'registry', connection, url: displayUrl(profile.schemaRegistry.url), subjects: [], error: e instanceof Error ? e.message : String(e) });
     }
   }
 
@@ -235,6 +268,7 @@ export class ProducePanel {
     try {
       client = await connectedClient(this.manager, values.connection);
       spec = await withAvroSchemas(this.manager, client, values.connection, spec, { key: avroChoiceFromForm(values, 'key'), value: avroChoiceFromForm(values, 'value') });
+      spec = await withSchemaFormats(this.manager, client, values.connection, spec, schemaChoicesFromForm(values));
       if (!replyTopic) prepared = await prepareProduce(client, spec);
     } catch (e) {
       const unknownTopic = e instanceof KafkaWorkbenchError && e.reason === 'unknown-topic' ? spec.topic : undefined;
@@ -298,6 +332,7 @@ export function producedWith(values: ProduceFormValues, transactional: boolean):
     valueFormat: values.valueFormat,
     keyAvro: values.keyFormat === 'avro' ? avroChoiceFromForm(values, 'key') : undefined,
     avro: values.valueFormat === 'avro' ? avroChoiceFromForm(values, 'value') : undefined,
+    ...schemaChoicesFromForm(values),
     transactional,
   };
 }

@@ -13,6 +13,7 @@ import { compileTemplate, TemplateError } from '../../core/produce/template';
 import type { AvroRole, FormField, ProduceFormValues, TextMark } from '../../../webview/src/produce/protocol';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { avroChoiceFromForm, AvroChoiceError, loadAvroSchema } from './avroValue';
+import { checkSchemaFormatValue } from './schemaFormatForm';
 
 export interface ValueCheckResult {
   ok: boolean;
@@ -20,6 +21,8 @@ export interface ValueCheckResult {
   field?: FormField;
   marks: TextMark[];
   completions: string[];
+  /** Protobuf: the message types the chosen schema declares, for the message chooser. */
+  messageTypes?: string[];
 }
 
 /**
@@ -56,9 +59,10 @@ export async function checkFormValue(manager: ConnectionManager, values: Produce
   const typed = role === 'key' ? values.key : values.value;
   const none: ValueCheckResult = { ok: true, text: '', marks: [], completions: [] };
   if (format === 'avro') return checkAvro(manager, values, role, typed);
+  if (format === 'protobuf' || format === 'jsonschema') return checkSchemaFormatValue(manager, values, role);
   const json = formatInfos().find((f) => f.format === format)?.json ?? false;
   if (!json || (role === 'value' && values.source === 'file')) return none;
-  if (format !== 'json') return none; // other JSON-typed formats (Protobuf, JSON Schema) check themselves when sent
+  if (format !== 'json') return none; // other JSON-typed formats check themselves when sent
   try {
     parseLocatedJson(maskTemplates(typed));
     return { ...none, text: 'Valid JSON.' };

@@ -40,6 +40,47 @@ export function optional<T>(check: Check<T>): Check<T | undefined> {
   return (v, p) => (v === undefined ? undefined : check(v, p));
 }
 
+/** A string of a given form (an offset's digits); `what` says the form in the log line. */
+export function matching(pattern: RegExp, what: string, maxLength = 64): Check<string> {
+  return (v, p) => str(maxLength)(v, p) ?? (pattern.test(v as string) ? undefined : `${p} should be ${what}`);
+}
+
+/** A number within the safe range, not necessarily whole (a scroll position may be fractional). */
+export function num(min = 0): Check<number> {
+  return (v, p) => (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= Number.MAX_SAFE_INTEGER ? undefined : `${p} should be a number >= ${min}`);
+}
+
+export function nullable<T>(check: Check<T>): Check<T | null> {
+  return (v, p) => (v === null ? undefined : check(v, p));
+}
+
+/** An array of at most `max` items, each checked (header rows). */
+export function arrayOf<T>(check: Check<T>, max = 1000): Check<T[]> {
+  return (v, p) => {
+    if (!Array.isArray(v)) return `${p} should be an array, not ${describe(v)}`;
+    if (v.length > max) return `${p} has more than ${max} items`;
+    for (let i = 0; i < v.length; i++) {
+      const problem = check(v[i], `${p}[${i}]`);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+}
+
+/** A plain object used as a map of at most `max` keys (which sections are open). */
+export function recordOf<T>(check: Check<T>, max = 100): Check<Record<string, T>> {
+  return (v, p) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${p} should be an object, not ${describe(v)}`;
+    const entries = Object.entries(v);
+    if (entries.length > max) return `${p} has more than ${max} keys`;
+    for (const [key, value] of entries) {
+      const problem = str(200)(key, `${p} key`) ?? check(value, `${p}.${key.slice(0, 40)}`);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+}
+
 /** Every key of T, each with its checker; unknown keys are refused too (nothing extra rides along). */
 export type Shape<T> = { [K in keyof T]-?: Check<T[K]> };
 

@@ -38,3 +38,15 @@ export function reportRow(page: Page, text: string | RegExp): Locator {
   return page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Delivery Reports' }) }).locator('.monaco-list-row', { hasText: text }).first();
 }
 
+
+/** The record viewer's webview (opened beside or over the form): the frame that has its record rows. */
+export async function viewerFrame(page: Page): Promise<FrameLocator> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    for (let i = 0; i < 3; i++) {
+      const frame = webviewFrame(page, { index: i });
+      if (await frame.locator('#viewport, .row').first().isVisible().catch(() => false)) return frame;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error('the record viewer did not open');
+}

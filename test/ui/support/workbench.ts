@@ -64,7 +64,9 @@ export async function openWorkbench(opts: OpenWorkbenchOptions = {}): Promise<Wo
     log: (line) => (verbose ? console.log(`[code-server] ${line}`) : serverLog.push(line)),
   });
   let browser: Browser | undefined;
+  let opened: Page | undefined;
   const close = async (): Promise<void> => {
+    if (opened) openPages.delete(opened);
     await browser?.close().catch(() => undefined);
     await server.stop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -86,6 +88,8 @@ export async function openWorkbench(opts: OpenWorkbenchOptions = {}): Promise<Wo
     for (const container of manifest.contributes?.viewsContainers?.activitybar ?? []) {
       await activityBarItem(page, container.title).waitFor({ state: 'visible', timeout });
     }
+    opened = page;
+    openPages.add(page);
     return { page, browser, server, workspaceFolder, close };
   } catch (error) {
     if (!verbose) for (const line of serverLog) console.log(`[code-server] ${line}`);
@@ -97,6 +101,19 @@ export async function openWorkbench(opts: OpenWorkbenchOptions = {}): Promise<Wo
     throw error;
   }
 }
+
+/** The workbench pages open now, for the screenshot taken when a test fails. */
+const openPages = new Set<Page>();
+
+// A root hook (this module is loaded by every UI test file): a failed test leaves a screenshot of
+// each open workbench, named after it, so a failure in CI or here shows what was on screen.
+afterEach(async function () {
+  if (this.currentTest?.state !== 'failed') return;
+  const name = `failed-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`;
+  for (const page of openPages) {
+    await screenshot(page, name).catch(() => undefined);
+  }
+});
 
 function escapeRegExp(text: string): RegExp {
   return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
@@ -120,15 +137,23 @@ export function quickPickItem(page: Page, label: string): Locator {
  */
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = quickInput(page).locator('.quick-input-box input');
-  const opened = () =>
+  const opened = (timeout: number) =>
     input
-      .waitFor({ state: 'visible', timeout: 4_000 })
+      .waitFor({ state: 'visible', timeout })
       .then(() => true)
       .catch(() => false);
   await page.keyboard.press('F1');
-  if (!(await opened())) {
-    await page.locator('.command-center .action-label, .command-center-center').first().click();
-    await input.waitFor({ state: 'visible' });
+  if (!(await opened(3_000))) {
+    // Whatever held the focus (a webview's frame, a read-only editor) let F1 go: give the focus
+    // back to the workbench itself and press it again.
+    await page.keyboard.press('Escape');
+    await page.locator('body').evaluate((body) => (body.ownerDocument.activeElement as unknown as { blur?: () => void } | null)?.blur?.());
+    await page.keyboard.press('F1');
+  }
+  if (!(await opened(3_000))) {
+    // The command center's search box (not its Back and Forward buttons, which may be disabled).
+    await page.locator('.command-center .command-center-center').first().click();
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
   }
   await input.fill(`>${title}`);
   await quickPickItem(page, title).first().click();
@@ -136,12 +161,18 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 /**
  * Runs the context-menu entry `label` of a tree row. The menu sometimes ignores a click that lands
- * right after it opened (a hover can sit on it), so when `ran()` does not turn true the entry is
- * focused by hovering and run with Enter, and if the menu closed, the row is right-clicked again.
+ * right after it opened (a hover can sit on it) and stays open: then the entry is focused by
+ * hovering and run with Enter at once. If the menu closed and `ran()` does not turn true, the row is
+ * right-clicked again.
  */
 export async function runContextMenuItem(page: Page, row: Locator, label: string, ran: () => Promise<boolean>): Promise<void> {
   const item = page.locator('.context-view .action-label').filter({ hasText: label }).first();
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    // A click the menu took late (it closed after the wait below) may have run the entry already.
+    if (attempt > 1) {
+      await page.waitForTimeout(300);
+      if (await ran()) return;
+    }
     if (!(await item.isVisible())) {
       await row.click({ button: 'right' });
       await item.waitFor({ state: 'visible', timeout: 10_000 });
@@ -150,6 +181,13 @@ export async function runContextMenuItem(page: Page, row: Locator, label: string
       await item.hover({ timeout: 2_000 }).catch(() => undefined);
       await page.keyboard.press('Enter');
     }
+    // An entry that runs closes the menu; a click the menu ignored leaves it open: then go
+    // straight to the next attempt (hover and Enter) instead of waiting for a command that never ran.
+    const closed = await item.waitFor({ state: 'hidden', timeout: 1_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!closed) continue;
     for (let i = 0; i < 25; i++) {
       if (await ran()) return;
       await page.waitForTimeout(200);
@@ -162,7 +200,13 @@ export async function runContextMenuItem(page: Page, row: Locator, label: string
 export async function answerQuickInput(page: Page, text: string): Promise<void> {
   const input = quickInput(page).locator('.quick-input-box input');
   await input.waitFor({ state: 'visible' });
-  await input.fill(text);
+  // VS Code may set the box's initial value just after it shows (an input box opened from a quick
+  // pick reuses the same element): fill again until the text stays, or Enter accepts that value.
+  for (let i = 0; ; i++) {
+    await input.fill(text);
+    await page.waitForTimeout(100);
+    if ((await input.inputValue()) === text || i === 20) break;
+  }
   await input.press('Enter');
 }
 
@@ -261,4 +305,17 @@ export async function setSideBarViewExpanded(page: Page, title: string, expanded
 
 export function collapseSideBarView(page: Page, title: string): Promise<void> {
   return setSideBarViewExpanded(page, title, false);
+}
+
+/**
+ * Posts a message into the real webview host exactly as the webview's acquireVsCodeApi().postMessage
+ * does: through the function VS Code's outer webview frame exposes to the inner one (which deletes its
+ * own `window.parent` after binding it, so the call is made in the outer frame). For tests of what
+ * the host does with a forged or wrong-shaped message.
+ */
+export async function postRawToWebview(page: Page, message: unknown): Promise<void> {
+  const outer = page.locator('iframe.webview[src*="extensionId=kafka-workbench.kafka-workbench"]').filter({ visible: true }).first().contentFrame();
+  await outer.locator('body').evaluate((_body, m) => {
+    (globalThis as unknown as { __vscode_post_message__(channel: string, data: unknown): void }).__vscode_post_message__('onmessage', { message: m });
+  }, message);
 }

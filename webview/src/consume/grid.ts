@@ -26,6 +26,10 @@ const COLUMNS: Column[] = [
   { id: 'size', label: 'Size', width: 64, num: true },
 ];
 const VALUE_MIN = 160;
+/** Columns hidden, in this order, when the grid is too narrow for all of them (the least needed first). */
+const DROPPABLE: SortColumn[] = ['headers', 'size'];
+/** Narrowest a shrunk key, timestamp and value get before the grid may scroll sideways after all. */
+const SHRINK_MIN: Partial<Record<SortColumn, number>> = { key: 60, timestamp: 110, value: 80 };
 
 /** The width a whole timestamp with its zone takes in the rows' font (the font is the user's). */
 function timestampWidth(sample: HTMLElement): number {
@@ -99,6 +103,7 @@ export class RecordGrid {
     new ResizeObserver(() => {
       // The rows' vertical scroll bar takes width the header must leave too, or the columns drift apart.
       this.syncHeader();
+      this.applyWidths();
       if (this.follow) this.scrollToEnd();
       this.render();
       this.requestWindow();
@@ -151,13 +156,34 @@ export class RecordGrid {
     resizer.addEventListener('pointerup', up);
   }
 
+  /**
+   * Column widths for the grid's width: in a narrow editor the grid does not scroll sideways; the
+   * header and size columns hide first, then the key, value and timestamp shrink (cut with an
+   * ellipsis; the details show them whole); in a very narrow one (under ~400 px) the timestamp
+   * hides too and the key and value take its room. Only below ~300 px does it scroll after all.
+   */
   private applyWidths(): void {
     if (!this.widths.timestamp && this.spacer.isConnected) this.measuredTimestamp ??= timestampWidth(this.spacer);
-    const width = (c: Column) => this.widths[c.id] ?? (c.id === 'timestamp' ? (this.measuredTimestamp ?? 240) : c.width);
-    const cols = COLUMNS.map((c) => (c.id === 'value' ? `minmax(${VALUE_MIN}px, 1fr)` : `${width(c)}px`));
+    const base = new Map<SortColumn, number>(COLUMNS.map((c) => [c.id, c.id === 'value' ? VALUE_MIN : (this.widths[c.id] ?? (c.id === 'timestamp' ? (this.measuredTimestamp ?? 240) : c.width))]));
+    const available = this.viewport.clientWidth;
+    const fit = (drop: SortColumn[]): Map<SortColumn, number> => {
+      const widths = new Map(base);
+      const total = () => [...widths.values()].reduce((a, b) => a + b, 0);
+      if (available <= 0) return widths;
+      for (const id of drop) if (total() > available) widths.delete(id);
+      for (const id of ['key', 'value', 'timestamp'] as SortColumn[]) {
+        const over = total() - available;
+        if (over > 0 && widths.has(id)) widths.set(id, Math.max(SHRINK_MIN[id]!, widths.get(id)! - over));
+      }
+      return widths;
+    };
+    let widths = fit(DROPPABLE);
+    const sum = (w: Map<SortColumn, number>) => [...w.values()].reduce((a, b) => a + b, 0);
+    if (available > 0 && sum(widths) > available) widths = fit([...DROPPABLE, 'timestamp']);
+    for (const c of COLUMNS) this.root.classList.toggle(`hide-${c.id}`, !widths.has(c.id));
+    const cols = COLUMNS.filter((c) => widths.has(c.id)).map((c) => (c.id === 'value' ? `minmax(${widths.get(c.id)}px, 1fr)` : `${widths.get(c.id)}px`));
     this.root.style.setProperty('--columns', cols.join(' '));
-    const min = COLUMNS.reduce((sum, c) => sum + (c.id === 'value' ? VALUE_MIN : width(c)), 0);
-    this.root.style.setProperty('--min-width', `${min}px`);
+    this.root.style.setProperty('--min-width', `${sum(widths)}px`);
   }
 
   private measuredTimestamp: number | undefined;

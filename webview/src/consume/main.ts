@@ -6,12 +6,14 @@ import { onHostMessage, vscodeApi } from '../components/vscodeApi';
 import { el, iconButton, input, labelled, select, setIcon, toggleButton } from './dom';
 import { BIDI_WARNING, formatBytes, formatTime, prettyIfJson, visible } from './format';
 import { RecordGrid, type GridState } from './grid';
+import { ToolbarOverflow } from './overflow';
+import { TimelineStrip } from './timeline';
 import type { FilterValues, PartitionStatus, RecordDetails, SourceValues, ViewerInit, ViewerMessage, ViewerRequest } from './protocol';
 
 interface UiState extends GridState {
   layout?: 'right' | 'below';
   detailsSize?: number;
-  open?: { source?: boolean; filters?: boolean; partitions?: boolean };
+  open?: { source?: boolean; filters?: boolean; partitions?: boolean; timeline?: boolean };
 }
 
 const api = vscodeApi<ViewerRequest, UiState>();
@@ -67,6 +69,11 @@ const searchTopicButton = iconButton('search-topic', 'search', 'Search topic… 
 const sourceToggle = toggleButton('toggle-source', 'settings', 'Source: start, partitions, group, isolation, formats', (on) => showBar('source', on));
 const filtersToggle = toggleButton('toggle-filters', 'filter', 'Filters: partitions, key, time range', (on) => showBar('filters', on));
 const partitionsToggle = toggleButton('toggle-partitions', 'list-flat', 'Partitions: offsets, position, committed, lag', (on) => showBar('partitions', on));
+const timelineToggle = toggleButton('toggle-timeline', 'graph', 'Timeline: records over time (drag across it to restart the tail or search the topic there)', (on) => {
+  showTimeline(on);
+  // The keys (arrows, Enter, Escape) act where the focus is: on the chart.
+  if (on) timeline.focus();
+});
 const layoutButton = iconButton('layout', 'split-horizontal', 'Details below the table', () => setLayout(layout() === 'right' ? 'below' : 'right'));
 const exportButton = iconButton('export', 'export', 'Export the filtered records as JSON Lines…', () => post({ type: 'export' }));
 
@@ -90,9 +97,13 @@ toolbar.append(
   sourceToggle,
   filtersToggle,
   partitionsToggle,
+  timelineToggle,
   layoutButton,
   exportButton,
 );
+// Too narrow for every button: the trailing ones go into a "More Actions…" menu (export first).
+const overflow = new ToolbarOverflow(toolbar, [exportButton, layoutButton, timelineToggle, partitionsToggle, filtersToggle, sourceToggle, searchTopicButton]);
+toolbar.append(overflow.button);
 
 const notice = el('div', { id: 'notice', className: 'notice', role: 'status' });
 const outage = el('div', { id: 'outage', className: 'outage', role: 'alert' });
@@ -221,11 +232,17 @@ function sendFilter(): void {
     } catch (e) {
       search.classList.add('invalid');
       searchInput.title = `Invalid regular expression: ${(e as Error).message}`;
+      searchInput.setAttribute('aria-invalid', 'true');
+      // Said where it is seen (not only in a tooltip); the rows shown stay as they were.
+      notice.textContent = `${searchInput.title}. Fix the pattern, or turn off .* to search for the text as typed.`;
+      notice.title = notice.textContent;
+      notice.dataset.kind = 'error';
       return;
     }
   }
   search.classList.remove('invalid');
   searchInput.title = SEARCH_HELP;
+  searchInput.removeAttribute('aria-invalid');
   const key = JSON.stringify(f);
   if (key === lastFilter) return;
   lastFilter = key;
@@ -255,6 +272,25 @@ function showBar(which: keyof typeof bars, on: boolean): void {
   saveUi({ open: { ...ui.open, [which]: on } });
 }
 
+// The timeline strip: counts per time bucket; a dragged range restarts the tail or searches the topic.
+const timeline = new TimelineStrip(
+  {
+    request: (buckets) => post({ type: 'timeline', buckets }),
+    brush: (from, to, use) => post({ type: 'timelineBrush', from, to, use, query: searchInput.value }),
+    closed: () => {
+      showTimeline(false);
+      timelineToggle.focus();
+    },
+  },
+  'local',
+);
+function showTimeline(on: boolean): void {
+  if (on) timeline.open();
+  else timeline.close();
+  timelineToggle.set(on);
+  saveUi({ open: { ...ui.open, timeline: on } });
+}
+
 // The grid and the details.
 const grid = new RecordGrid(
   {
@@ -282,12 +318,13 @@ details.append(el('div', { className: 'meta', text: 'Select a record (click, or 
 const splitter = el('div', { className: 'splitter', role: 'separator', title: 'Drag to resize the details' });
 const main = el('div', { className: 'main' });
 main.append(grid.root, splitter, details);
-app.append(toolbar, notice, outage, sourceBar, filterBar, partitionsBar, main);
+app.append(toolbar, notice, outage, sourceBar, filterBar, partitionsBar, timeline.root, main, overflow.menu);
 grid.attached();
 for (const k of Object.keys(bars) as (keyof typeof bars)[]) {
   bars[k].hidden = !ui.open?.[k];
   toggles[k].set(Boolean(ui.open?.[k]));
 }
+timeline.root.hidden = true;
 
 function layout(): 'right' | 'below' {
   if (ui.layout) return ui.layout;
@@ -362,10 +399,13 @@ function showPartitions(partitions: PartitionStatus[], committedAt?: number): vo
 function textBlock(label: string, text: string, id: string, format?: string): HTMLElement[] {
   const pretty = format && format !== 'raw' && format !== 'hex' && format !== 'base64' ? prettyIfJson(text) : { text, json: false };
   const shown = visible(pretty.text);
-  const out: HTMLElement[] = [el('h4', { text: label }), el('pre', { id, text: shown.text })];
+  const out: HTMLElement[] = [el('h4', { id: `${id}-label`, text: label }), el('pre', { id, text: shown.text })];
   if (shown.bidi) out.push(el('div', { className: 'warning', id: `${id}-bidi`, text: BIDI_WARNING }));
   return out;
 }
+
+/** The format a key or value is shown in, as the details name it ("raw" is the hex of bytes that did not decode). */
+const formatName = (format: string) => (format === 'raw' ? 'hex' : format);
 
 function showDetails(record: RecordDetails | undefined): void {
   selected = record;
@@ -381,6 +421,7 @@ function showDetails(record: RecordDetails | undefined): void {
     iconButton('copy-value', 'copy', 'Copy value', () => selected && post({ type: 'copy', seq: selected.seq })),
     iconButton('open-editor', 'go-to-file', 'Open the value in an editor', () => selected && post({ type: 'openInEditor', seq: selected.seq })),
     iconButton('produce-similar', 'send', 'Produce similar…', () => selected && post({ type: 'produceSimilar', seq: selected.seq })),
+    iconButton('save-kafka', 'file-code', 'Save as .kafka producer…', () => selected && post({ type: 'saveAsKafka', seq: selected.seq })),
   );
   if (init?.groupId && !stopped) {
     actions.append(
@@ -389,9 +430,9 @@ function showDetails(record: RecordDetails | undefined): void {
   }
   parts.push(actions, el('div', { id: 'detail-meta', className: 'meta', text: meta }));
   if (record.partial) parts.push(el('div', { id: 'detail-partial', className: 'warning', text: record.partial }));
-  parts.push(...textBlock(`Key${record.key ? ` (${record.key.format})` : ''}`, record.key?.text ?? '(null)', 'detail-key', record.key?.format));
+  parts.push(...textBlock(`Key${record.key ? ` (${formatName(record.key.format)})` : ''}`, record.key?.text ?? '(null)', 'detail-key', record.key?.format));
   if (record.key?.error) parts.push(el('div', { className: 'error', text: record.key.error }));
-  parts.push(...textBlock(`Value${record.value ? ` (${record.value.format})` : ''}`, record.value?.text ?? '(null)', 'detail-value', record.value?.format));
+  parts.push(...textBlock(`Value${record.value ? ` (${formatName(record.value.format)})` : ''}`, record.value?.text ?? '(null)', 'detail-value', record.value?.format));
   if (record.value?.error) parts.push(el('div', { className: 'error', id: 'detail-value-error', text: record.value.error }));
   parts.push(el('h4', { text: `Headers (${record.headers.length})` }));
   const table = el('table', { id: 'detail-headers' });
@@ -417,6 +458,7 @@ const STATE_ICONS: Record<string, string> = {
   starting: 'loading codicon-modifier-spin',
   live: 'circle-filled',
   paused: 'debug-pause',
+  rebalancing: 'sync codicon-modifier-spin',
   reconnecting: 'sync codicon-modifier-spin',
   stopped: 'debug-stop',
 };
@@ -427,6 +469,9 @@ onHostMessage<ViewerMessage>((m) => {
       init = m.init;
       document.title = m.init.title;
       grid.zone = m.init.timeZone;
+      timeline.zone = m.init.timeZone;
+      // Opened once the zone is known (the first count is asked for then).
+      if (ui.open?.timeline && !timeline.isOpen) showTimeline(true);
       grid.render();
       summary.textContent = `${m.init.connectionName} · ${m.init.summary}`;
       sourceToggle.title = `Source: ${m.init.summary}`;
@@ -436,6 +481,7 @@ onHostMessage<ViewerMessage>((m) => {
       lastFilter = '';
       if (Object.values(filterValues()).some((v) => v)) sendFilter();
       setLayout();
+      overflow.fit(); // the commit button may have appeared
       break;
     case 'view':
       grid.onView(m);
@@ -445,11 +491,18 @@ onHostMessage<ViewerMessage>((m) => {
       stateBadge.dataset.state = m.state;
       stateIcon.className = `codicon codicon-${STATE_ICONS[m.state] ?? 'circle-filled'}`;
       rate.textContent = `${m.recordsPerSecond.toLocaleString('en-US')}/s`;
+      timeline.noteReceived(m.received);
       counts.textContent = `${m.received.toLocaleString('en-US')} received · ${grid.rowCount.toLocaleString('en-US')} shown · ${m.buffered.toLocaleString('en-US')} buffered`;
       evicted.hidden = m.evicted === 0;
       evicted.textContent = `${m.evicted.toLocaleString('en-US')} left`;
       evicted.title = `${m.evicted.toLocaleString('en-US')} older records left the buffer (it keeps the newest ${init?.capacity.toLocaleString('en-US') ?? ''}).`;
-      outage.textContent = m.state === 'reconnecting' ? `Cluster unreachable, reconnecting… ${m.message ?? ''}` : m.state === 'stopped' && m.message ? m.message : '';
+      outage.dataset.state = m.state;
+      outage.textContent =
+        m.state === 'reconnecting'
+          ? `Cluster unreachable, reconnecting… ${m.message ?? ''}`
+          : m.state === 'rebalancing' || (m.state === 'stopped' && m.message)
+            ? (m.message ?? '')
+            : '';
       stopped = m.state === 'stopped';
       paused = m.state === 'paused';
       setIcon(pauseButton, paused ? 'debug-continue' : 'debug-pause', paused ? 'Resume' : 'Pause');
@@ -478,6 +531,10 @@ onHostMessage<ViewerMessage>((m) => {
         notice.title = m.error;
         notice.dataset.kind = 'error';
       } else if (notice.dataset.kind === 'error') notice.textContent = '';
+      break;
+    case 'timeline':
+      if (m.timeline) timeline.show(m.timeline);
+      else timeline.showError(m.error ?? 'The timeline could not be counted.');
       break;
     case 'notice':
       // Information fades after a while; an error stays until the next notice.

@@ -61,7 +61,7 @@ export interface PartitionStatus {
   lag?: string;
 }
 
-export type ViewerState = 'starting' | 'live' | 'paused' | 'reconnecting' | 'stopped';
+export type ViewerState = 'starting' | 'live' | 'paused' | 'rebalancing' | 'reconnecting' | 'stopped';
 
 export type StartKind = 'newest' | 'earliest' | 'latest' | 'offset' | 'timestamp' | 'committed';
 
@@ -79,6 +79,23 @@ export interface SourceValues {
   keyFormat: string;
   valueFormat: string;
 }
+
+/** The timeline strip's counts (src/core/kafka/timeline.ts), as the chart needs them. */
+export interface TimelineView {
+  from: number;
+  to: number;
+  bucketMs: number;
+  /** The chosen partitions (empty: all of the topic's). */
+  partitions: number[];
+  buckets: { start: number; end: number; count: number }[];
+  total: number;
+  /** Records kept before the first bucket / after the last one. */
+  before: number;
+  after: number;
+}
+
+/** What a range dragged on the timeline does: restart the tail from its start, or search the topic in it. */
+export type TimelineBrushUse = 'start' | 'search';
 
 export type SortColumn = 'partition' | 'offset' | 'timestamp' | 'key' | 'value' | 'headers' | 'size';
 
@@ -119,6 +136,8 @@ export type ViewerRequest =
   | { type: 'copy'; seq: number }
   | { type: 'openInEditor'; seq: number }
   | { type: 'produceSimilar'; seq: number }
+  /** A PRODUCER block that sends this record again, added to a .kafka file the user picks. */
+  | { type: 'saveAsKafka'; seq: number }
   /** Restart the tail in place with these choices. */
   | { type: 'restart'; source: SourceValues }
   /** Sort the buffered rows by a column (a snapshot); null: arrival order, following the tail. */
@@ -126,7 +145,11 @@ export type ViewerRequest =
   /** The rows the table shows (a screenful plus overscan); follow: stay on the newest rows. */
   | { type: 'window'; from: number; size: number; follow: boolean }
   /** The webview has drawn the update made at this seq (after-display commits go up to it). */
-  | { type: 'displayed'; upToSeq: number };
+  | { type: 'displayed'; upToSeq: number }
+  /** Count the topic's records per time bucket (about `buckets` of them) for the timeline strip. */
+  | { type: 'timeline'; buckets: number }
+  /** A range picked on the timeline (ms since the epoch), used as `use` says; `query`: the search box, for a topic search. */
+  | { type: 'timelineBrush'; from: number; to: number; use: TimelineBrushUse; query: string };
 
 /** Host → webview. */
 export type ViewerMessage =
@@ -151,4 +174,6 @@ export type ViewerMessage =
   | { type: 'search'; error?: string; matches?: number; scanned?: number; elapsedMs?: number }
   | { type: 'notice'; kind: 'info' | 'error'; text: string }
   /** Select (and scroll to) the row at this index: a record opened from the topic search. */
-  | { type: 'reveal'; index: number };
+  | { type: 'reveal'; index: number }
+  /** The timeline's counts, or why they could not be had. */
+  | { type: 'timeline'; timeline?: TimelineView; error?: string };

@@ -22,6 +22,7 @@ import {
   type ProduceRequest,
   type RunSummary,
   type TopicChoice,
+  SCHEMA_FORMATS,
 } from './protocol';
 import { button, checkbox, codicon, combobox, el, select, statusText, textInput, type Control } from './ui';
 import { valueEditor, type ValueEditor } from './valueEditor';
@@ -51,8 +52,8 @@ let sectionsOpen: Record<string, boolean> = {};
 const f = {
   connection: select<string>({ id: 'connection', label: 'Connection', choices: [] }),
   topic: combobox({ id: 'topic', label: 'Topic', placeholder: 'Topic name: type or pick' }),
-  keyFormat: select<string>({ id: 'keyFormat', label: 'Key format', choices: [], width: '9em' }),
-  valueFormat: select<string>({ id: 'valueFormat', label: 'Value format', choices: [], width: '9em' }),
+  keyFormat: select<string>({ id: 'keyFormat', label: 'Key format', choices: [], width: '10.5em' }),
+  valueFormat: select<string>({ id: 'valueFormat', label: 'Value format', choices: [], width: '10.5em' }),
   partitionMode: select({
     id: 'partitionMode',
     label: 'Partition',
@@ -87,28 +88,42 @@ const keyEditor: ValueEditor = valueEditor({ id: 'key', label: 'Key', placeholde
 const valueEdit: ValueEditor = valueEditor({ id: 'value', label: 'Value', placeholder: 'Value: text or JSON. Templates: {{i}} {{uuid}} {{timestamp}} {{random.int(1,100)}}…', onSubmit: send });
 const editors: Record<AvroRole, ValueEditor> = { key: keyEditor, value: valueEdit };
 
-/** The Avro choices of the key or the value: the same controls, ids from {@link avroField}. */
+/**
+ * The schema choices of the key or the value, the same controls for Avro, Protobuf and JSON Schema
+ * (ids from {@link avroField}); Protobuf adds the message. Labels follow the chosen format.
+ */
 interface AvroUi {
   role: AvroRole;
   root: HTMLElement;
   fields: { [P in AvroPart]: Control<unknown> };
-  source: Control<AvroSourceChoice>;
-  encoding: Control<AvroEncodingChoice>;
+  source: Control<AvroSourceChoice> & { setChoices(choices: { value: AvroSourceChoice; label: string }[]): void };
+  encoding: Control<AvroEncodingChoice> & { setChoices(choices: { value: AvroEncodingChoice; label: string }[]): void };
+  schemaFile: Control<string>;
+  messageType: ReturnType<typeof combobox>;
   subjectPick: ReturnType<typeof select<string>>;
   browse: HTMLElement;
   registryInfo: ReturnType<typeof statusText>;
 }
 
+/** What the schema controls say for each schema format. */
+const SCHEMA_WORDS: Record<string, { file: string; raw: string; browse: string }> = {
+  avro: { file: '.avsc file', raw: 'Raw Avro binary', browse: 'Choose an .avsc file…' },
+  protobuf: { file: '.proto file', raw: 'Raw protobuf', browse: 'Choose a .proto file…' },
+  jsonschema: { file: 'JSON Schema file', raw: 'Plain JSON (checked)', browse: 'Choose a JSON Schema file…' },
+};
+
 function avroUi(role: AvroRole): AvroUi {
   const id = (part: AvroPart) => avroField(role, part);
-  const source = select<AvroSourceChoice>({ id: id('Source'), label: `${role} schema from`, choices: [ { value: 'file', label: 'Schema: .avsc file' }, { value: 'registry', label: 'Schema: registry subject' } ], width: '12em' });
-  const schemaFile = textInput({ id: id('SchemaFile'), label: `${role} schema file (.avsc)`, placeholder: 'workspace .avsc path', width: '18em' });
+  const source = select<AvroSourceChoice>({ id: id('Source'), label: `${role} schema from`, choices: [ { value: 'file', label: 'Schema: .avsc file' }, { value: 'registry', label: 'Schema: registry subject' } ], width: '13.5em' });
+  const schemaFile = textInput({ id: id('SchemaFile'), label: `${role} schema file`, placeholder: 'workspace .avsc path', width: '18em' });
+  const messageType = combobox({ id: id('MessageType'), label: `${role} message type`, placeholder: 'message, e.g. acme.Order' });
+  messageType.input.style.width = '14em';
   const subject = textInput({ id: id('Subject'), label: `${role} subject`, placeholder: 'subject name', width: '14em' });
   const subjectPick = select<string>({ id: `${id('Subject')}Pick`, label: 'Subjects in the registry', choices: [], width: '12em' });
-  const encoding = select<AvroEncodingChoice>({ id: id('Encoding'), label: `${role} encoding`, choices: [ { value: 'raw', label: 'Raw Avro binary' }, { value: 'confluent', label: 'Confluent wire format (schema id)' } ], width: '15em' });
+  const encoding = select<AvroEncodingChoice>({ id: id('Encoding'), label: `${role} encoding`, choices: [ { value: 'raw', label: 'Raw Avro binary' }, { value: 'confluent', label: 'Confluent wire format (schema id)' } ], width: '17em' });
   const strategy = select<AvroStrategyChoice>({ id: id('Strategy'), label: 'Subject name strategy', choices: [ { value: 'TopicNameStrategy', label: `TopicName (<topic>-${role})` }, { value: 'RecordNameStrategy', label: 'RecordName' }, { value: 'TopicRecordNameStrategy', label: 'TopicRecordName' } ], width: '13em' });
   const autoRegister = checkbox({ id: id('AutoRegister'), label: 'Register if missing' });
-  const browse = button({ id: role === 'key' ? 'browseKeySchema' : 'browseSchema', label: 'Choose an .avsc file…', icon: 'folder-opened', kind: 'icon', onClick: () => post({ type: 'pickSchema', requestId: nextRequestId++, role }) });
+  const browse = button({ id: role === 'key' ? 'browseKeySchema' : 'browseSchema', label: 'Choose an .avsc file…', icon: 'folder-opened', kind: 'icon', onClick: () => post({ type: 'pickSchema', requestId: nextRequestId++, role, format: formatOf(role) }) });
   const registryInfo = statusText(role === 'key' ? 'keyRegistryInfo' : 'registryInfo');
   subjectPick.onChange(() => {
     if (subjectPick.get()) {
@@ -116,8 +131,19 @@ function avroUi(role: AvroRole): AvroUi {
       requestCheck(role);
     }
   });
-  const root = el('div', { className: 'row avro-row', id: `${role}AvroRow` }, source.root, schemaFile.root, browse, subject.root, subjectPick.root, encoding.root, strategy.root, autoRegister.root, registryInfo.root);
-  return { role, root, fields: { Source: source, SchemaFile: schemaFile, Subject: subject, Encoding: encoding, Strategy: strategy, AutoRegister: autoRegister }, source, encoding, subjectPick, browse, registryInfo };
+  const root = el('div', { className: 'row avro-row', id: `${role}AvroRow` }, source.root, schemaFile.root, browse, subject.root, subjectPick.root, messageType.root, encoding.root, strategy.root, autoRegister.root, registryInfo.root);
+  return { role, root, fields: { Source: source, SchemaFile: schemaFile, Subject: subject, Encoding: encoding, Strategy: strategy, AutoRegister: autoRegister, MessageType: messageType }, source, encoding, schemaFile, messageType, subjectPick, browse, registryInfo };
+}
+
+/** The schema controls' labels for the format now chosen (the values stay). */
+function labelSchemaUi(ui: AvroUi, format: string): void {
+  const words = SCHEMA_WORDS[format] ?? SCHEMA_WORDS.avro;
+  ui.source.setChoices([ { value: 'file', label: `Schema: ${words.file}` }, { value: 'registry', label: 'Schema: registry subject' } ]);
+  ui.encoding.setChoices([ { value: 'raw', label: words.raw }, { value: 'confluent', label: 'Confluent wire format (schema id)' } ]);
+  (ui.schemaFile.input as HTMLInputElement).placeholder = `workspace ${words.file} path`;
+  ui.schemaFile.input.setAttribute('aria-label', `${ui.role} schema file (${words.file})`);
+  ui.browse.title = words.browse;
+  ui.browse.setAttribute('aria-label', words.browse);
 }
 
 const avro: Record<AvroRole, AvroUi> = { key: avroUi('key'), value: avroUi('value') };
@@ -182,6 +208,7 @@ const sendButton = button({ id: 'send', label: 'Send', icon: 'send', kind: 'prim
 const cancelButton = button({ id: 'cancelRun', label: 'Cancel', icon: 'debug-stop', onClick: () => currentRun !== undefined && post({ type: 'cancel', runId: currentRun }) });
 const reportsButton = button({ id: 'showReports', label: 'Delivery Reports', icon: 'output', kind: 'link', title: 'Show every record\'s report in the Delivery Reports view', onClick: () => post({ type: 'showReports' }) });
 const saveButton = button({ id: 'saveAs', label: 'Save as…', icon: 'save-as', kind: 'icon', title: 'Save as a JSON Lines record file…', onClick: () => post({ type: 'saveAs', values: values() }) });
+const saveKafkaButton = button({ id: 'saveAsKafka', label: 'Save as .kafka…', icon: 'file-code', kind: 'icon', title: 'Save as a PRODUCER block in a .kafka file…', onClick: () => post({ type: 'saveAsKafka', values: values() }) });
 const browseButton = button({ id: 'browseFile', label: 'Choose a records file…', icon: 'folder-opened', kind: 'icon', onClick: () => post({ type: 'pickFile', requestId: nextRequestId++ }) });
 const replyOut = statusText('reply');
 
@@ -228,10 +255,16 @@ function updateVisibility(): void {
   valueEdit.setVisible(f.valueFormat.get() !== 'none');
   for (const role of ['key', 'value'] as const) editors[role].setJson(isJson(formatOf(role)));
   for (const ui of avroUis) {
-    const isAvro = formatOf(ui.role) === 'avro';
+    const format = formatOf(ui.role);
+    const isAvro = SCHEMA_FORMATS.includes(format);
     const fromFile = ui.source.get() !== 'registry';
     const wire = ui.encoding.get() === 'confluent';
     ui.root.hidden = !isAvro;
+    if (isAvro && ui.root.dataset.format !== format) {
+      ui.root.dataset.format = format;
+      labelSchemaUi(ui, format);
+    }
+    ui.messageType.setVisible(format === 'protobuf');
     ui.fields.SchemaFile.setVisible(fromFile);
     ui.browse.hidden = !fromFile;
     ui.fields.Subject.setVisible(!fromFile);
@@ -251,7 +284,7 @@ function requestCheck(role: AvroRole): void {
   const format = formatOf(role);
   const text = role === 'key' ? v.key : v.value;
   const state = checkState[role];
-  if (!isJson(format) || (role === 'value' && v.source === 'file' && format !== 'avro')) {
+  if (!isJson(format) || (role === 'value' && v.source === 'file' && !SCHEMA_FORMATS.includes(format))) {
     state.input = '';
     state.id = nextRequestId++;
     checks[role].show('', 'info');
@@ -259,7 +292,7 @@ function requestCheck(role: AvroRole): void {
     editors[role].setCompletions([]);
     return;
   }
-  const input = JSON.stringify([v.connection, v.source, format, text, v[avroField(role, 'Source')], v[avroField(role, 'SchemaFile')], v[avroField(role, 'Subject')]]);
+  const input = JSON.stringify([v.connection, v.source, format, text, v[avroField(role, 'Source')], v[avroField(role, 'SchemaFile')], v[avroField(role, 'Subject')], v[avroField(role, 'MessageType')]]);
   if (input === state.input) return;
   state.input = input;
   clearTimeout(state.timer);
@@ -343,7 +376,7 @@ const sections: { root: HTMLElement; refresh(): void }[] = [];
 function render(): void {
   const app = document.getElementById('app');
   if (!app) return;
-  const header = el('div', { className: 'titlebar' }, el('h2', { text: 'Produce Message' }), labelled('Connection', 'connection', f.connection.root), el('span', { className: 'spacer' }), saveButton);
+  const header = el('div', { className: 'titlebar' }, el('h2', { text: 'Produce Message' }), labelled('Connection', 'connection', f.connection.root), el('span', { className: 'spacer' }), saveKafkaButton, saveButton);
   const topicRow = labelled('Topic', 'topic', f.topic.root, createBox);
   const keyRow = labelled('Key', 'keyFormat', f.keyFormat.root, keyEditor.root);
   const keyCheckRow = el('div', { className: 'row sub' }, checks.key.root);
@@ -400,7 +433,7 @@ function render(): void {
   f.topic.onChange(updateCreateOffer);
   for (const field of [f.keyFormat, f.partitionMode, f.source, f.replyTopic, f.valueFormat, ...avroUis.flatMap((ui) => [ui.source, ui.encoding])] as Control<unknown>[]) field.onChange(updateVisibility);
   const recheck = () => (requestCheck('key'), requestCheck('value'));
-  for (const field of [f.keyFormat, f.valueFormat, f.source, f.connection, ...avroUis.flatMap((ui) => [ui.source, ui.fields.SchemaFile, ui.fields.Subject])] as Control<unknown>[]) field.onChange(recheck);
+  for (const field of [f.keyFormat, f.valueFormat, f.source, f.connection, ...avroUis.flatMap((ui) => [ui.source, ui.fields.SchemaFile, ui.fields.Subject, ui.fields.MessageType])] as Control<unknown>[]) field.onChange(recheck);
   keyEditor.onChange(() => requestCheck('key'));
   valueEdit.onChange(() => requestCheck('value'));
   const refreshSections = () => sections.forEach((s) => s.refresh());
@@ -520,6 +553,9 @@ onHostMessage<ProduceMessage>((m) => {
       checks[m.role].show(m.text, m.ok ? 'ok' : 'error');
       editors[m.role].setMarks(m.marks);
       editors[m.role].setCompletions(m.completions);
+      if (m.messageTypes) avro[m.role].messageType.setItems(m.messageTypes.map((t) => ({ value: t, detail: 'message' })));
+      // The schema fields of this role carry only the newest check's complaint.
+      for (const part of ['Source', 'SchemaFile', 'Subject', 'MessageType'] as const) avro[m.role].fields[part].setError(undefined);
       if (m.field) formFields().find(([k]) => k === m.field)?.[1].setError(m.text);
       break;
     }

@@ -44,15 +44,21 @@ export interface ProduceFormValues {
   key: string;
   valueFormat: ValueFormatChoice;
   value: string;
-  /** Avro values: the schema from a workspace .avsc file or a registry subject's latest version. */
+  /**
+   * The schema of a schema-typed value, whichever format it is (Avro, Protobuf, JSON Schema; the
+   * names are Avro's, the first of them): a workspace file (.avsc, .proto, *.schema.json) or a
+   * registry subject's latest version.
+   */
   avroSource: AvroSourceChoice;
   avroSchemaFile: string;
   avroSubject: string;
-  /** Raw Avro binary, or the Confluent wire format (needs the connection's Schema Registry). */
+  /** Raw Avro binary / raw protobuf / plain JSON, or the Confluent wire format (needs the connection's Schema Registry). */
   avroEncoding: AvroEncodingChoice;
   /** Wire format with a file schema: the subject it is registered or looked up under. */
   avroStrategy: AvroStrategyChoice;
   avroAutoRegister: boolean;
+  /** Protobuf: the message's full name (optional when the .proto declares one message). */
+  avroMessageType: string;
   /** Avro keys: the same choices as for the value, each prefixed `key`. */
   keyAvroSource: AvroSourceChoice;
   keyAvroSchemaFile: string;
@@ -60,6 +66,7 @@ export interface ProduceFormValues {
   keyAvroEncoding: AvroEncodingChoice;
   keyAvroStrategy: AvroStrategyChoice;
   keyAvroAutoRegister: boolean;
+  keyAvroMessageType: string;
   headers: HeaderRow[];
   partitionMode: PartitionModeChoice;
   partition: string;
@@ -87,7 +94,10 @@ export type FormField = keyof ProduceFormValues;
 
 /** Whether an Avro choice is for the record's key or its value. */
 export type AvroRole = 'key' | 'value';
-export type AvroPart = 'Source' | 'SchemaFile' | 'Subject' | 'Encoding' | 'Strategy' | 'AutoRegister';
+export type AvroPart = 'Source' | 'SchemaFile' | 'Subject' | 'Encoding' | 'Strategy' | 'AutoRegister' | 'MessageType';
+
+/** The formats whose key or value is typed as JSON against a schema chosen with the `avro*` fields. */
+export const SCHEMA_FORMATS: readonly string[] = ['avro', 'protobuf', 'jsonschema'];
 
 /** The form field of one Avro choice for the key or the value: `avroSubject`, `keyAvroSubject`... */
 export function avroField<P extends AvroPart>(role: AvroRole, part: P): `avro${P}` | `keyAvro${P}` {
@@ -138,12 +148,14 @@ export type ProduceRequest =
   | { type: 'cancel'; runId: number }
   | { type: 'createTopic'; requestId: number; connection: string; topic: string; partitions: string }
   | { type: 'pickFile'; requestId: number }
-  /** A workspace .avsc for an Avro key or value (the host shows a quick pick). */
-  | { type: 'pickSchema'; requestId: number; role: AvroRole }
+  /** A workspace schema file (.avsc, .proto or JSON Schema, by `format`) for the key or value (the host shows a quick pick). */
+  | { type: 'pickSchema'; requestId: number; role: AvroRole; format: string }
   /** Check the key or value as typed: JSON syntax, or against its Avro schema. */
   | { type: 'checkValue'; requestId: number; role: AvroRole; values: ProduceFormValues }
   /** Save the form's record(s) as a JSON Lines record file. */
   | { type: 'saveAs'; values: ProduceFormValues }
+  /** Save the form's settings as a PRODUCER block in a .kafka file (answered with 'saved'). */
+  | { type: 'saveAsKafka'; values: ProduceFormValues }
   /** Reveal the Delivery Reports view. */
   | { type: 'showReports' }
   /** Which collapsible sections are open, remembered for the next form. */
@@ -176,7 +188,7 @@ export type ProduceMessage =
    * The key or value checked: `marks` where the text is wrong, `field` the form field at fault if not
    * the text, `completions` the field names an Avro schema allows.
    */
-  | { type: 'valueCheck'; requestId: number; role: AvroRole; ok: boolean; text: string; field?: FormField; marks: TextMark[]; completions: string[] }
+  | { type: 'valueCheck'; requestId: number; role: AvroRole; ok: boolean; text: string; field?: FormField; marks: TextMark[]; completions: string[]; messageTypes?: string[] }
   | { type: 'saved'; ok: boolean; text: string }
   /** The connection's Schema Registry: its subjects for the Avro schema source, or why there are none. */
   | { type: 'registry'; connection: string; url?: string; subjects: string[]; error?: string };
