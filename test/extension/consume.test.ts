@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ConsumeCommandOptions } from '../../src/host/consume/consumeCommand';
 import type { ConsumeViewerHandle } from '../../src/host/consume/consumeViewer';
+import { extensionLogText } from '../support/extensionLogs';
 import { createTopic, deleteTopic, produce, rawKafka, records, uniqueTopic, until } from '../support/consumeFixtures';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
 
@@ -87,7 +88,14 @@ describe('Consume from Offset in the real extension host', function () {
     const groupId = uniqueTopic('it-display');
     const viewer = await consume({ topic, start: { kind: 'earliest' }, group: { groupId, commit: 'afterDisplay' } });
     await viewer.waitForReceived(15, 20_000);
-    await until('the commit of the drawn rows', async () => (await viewer.progress())[0].committed === '15', 20_000, 250);
+    try {
+      await until('the commit of the drawn rows', async () => (await viewer.progress())[0].committed === '15', 20_000, 250);
+    } catch (e) {
+      // What the viewer saw and did, so a failure says where the commit stopped.
+      const log = (await extensionLogText().catch((x: unknown) => String(x))).split('\n').filter((l) => l.includes(groupId) || l.includes('after display'));
+      const progress = JSON.stringify(await viewer.progress().catch((x: unknown) => String(x)));
+      throw new Error(`${(e as Error).message}; drawn up to seq ${viewer.displayedUpToSeq()}, progress ${progress}; log:\n${log.join('\n')}`);
+    }
   });
 
   it('several viewers at once: two in one group split the partitions; closing one hands its partitions over; closing both leaves the group empty', async () => {
