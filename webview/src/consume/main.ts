@@ -9,6 +9,7 @@ import { RecordGrid, type GridState } from './grid';
 import { ToolbarOverflow } from './overflow';
 import { TimelineStrip } from './timeline';
 import type { FilterValues, PartitionStatus, RecordDetails, SourceValues, ViewerInit, ViewerMessage, ViewerRequest } from './protocol';
+import { loadBundleStyles } from '../components/stylesheet';
 
 interface UiState extends GridState {
   layout?: 'right' | 'below';
@@ -24,11 +25,8 @@ const saveUi = (patch: Partial<UiState>) => {
   api.setState(ui);
 };
 
-// The stylesheet (with the codicon font) is built beside this script.
-const link = document.createElement('link');
-link.rel = 'stylesheet';
-link.href = new URL('./main.css', import.meta.url).toString();
-document.head.append(link);
+// The stylesheet (with the codicon font) is built beside this script; "ready" waits for both.
+const styles = loadBundleStyles(import.meta.url);
 
 const app = document.getElementById('app')!;
 let init: ViewerInit | undefined;
@@ -547,4 +545,4 @@ onHostMessage<ViewerMessage>((m) => {
   }
 });
 
-post({ type: 'ready' });
+void styles.then(() => post({ type: 'ready' }));

@@ -26,15 +26,12 @@ import {
 } from './protocol';
 import { button, checkbox, codicon, combobox, el, select, statusText, textInput, type Control } from './ui';
 import { valueEditor, type ValueEditor } from './valueEditor';
+import { loadBundleStyles } from '../components/stylesheet';
 
-// The codicon font ships beside this bundle (see the webview build); loaded as a stylesheet the CSP allows.
+// The codicon font ships beside this bundle (see the webview build); loaded as a stylesheet the CSP allows,
+// before the form says "ready" (see loadBundleStyles).
 document.body.classList.add('produce');
-for (const sheet of ['main.css']) {
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = new URL(`./${sheet}`, import.meta.url).toString();
-  document.head.append(link);
-}
+const styles = loadBundleStyles(import.meta.url);
 
 interface State {
   values?: ProduceFormValues;
@@ -573,4 +570,4 @@ onHostMessage<ProduceMessage>((m) => {
   }
 });
 
-post({ type: 'ready' });
+void styles.then(() => post({ type: 'ready' }));
