@@ -3,14 +3,10 @@
 // prints the records kept, the budget's estimate and the process's heap and RSS after a GC.
 // Usage: node --expose-gc out/scripts/bench/bufferMemory.js [--records 200000 --bytes 5000]
 import { DEFAULT_BUFFER_BYTES, TailBuffer } from '../../src/core/consume/tailBuffer';
+import { numberArg } from './args';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const RECORDS = arg('records', 200_000);
-const BYTES = arg('bytes', 5_000);
+const RECORDS = numberArg('records', 200_000);
+const BYTES = numberArg('bytes', 5_000);
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const gc = (globalThis as { gc?: () => void }).gc;
 

@@ -17,15 +17,12 @@ import { TailSession, type RowSink, type ViewUpdate } from '../../src/core/consu
 import { createTopic, plainClient } from '../../test/support/consumeFixtures';
 import { testBroker, testClasspath } from '../../test/support/testBroker';
 import { benchTopicReady } from './benchTopic';
+import { numberArg } from './args';
 
 const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const RECORDS = arg('records', 1_000_000);
-const CAP = arg('cap', 100_000);
-const RUNS = arg('runs', 5);
+const RECORDS = numberArg('records', 1_000_000);
+const CAP = numberArg('cap', 100_000);
+const RUNS = numberArg('runs', 5);
 const RECORD_BYTES = 100;
 const TOPIC = `bench-consume-${RECORDS}x${RECORD_BYTES}`;
 

@@ -15,20 +15,16 @@ import { matchesFilter } from '../../src/host/explorer/filter';
 import { findRepoRoot } from '../../test/support/repoRoot';
 import { clickActivityBarItem, openWorkbench, treeItem } from '../../test/ui/support/workbench';
 import { plainClient } from '../../test/support/plainClient';
+import { numberArg } from './args';
 
 const run = promisify(execFile);
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 function ms(from: number): number {
   return Math.round((performance.now() - from) * 10) / 10;
 }
 
 async function main(): Promise<void> {
-  const topicCount = arg('topics', 10_000);
+  const topicCount = numberArg('topics', 10_000);
   const root = findRepoRoot();
   const dataDir = join(root, '.cache', 'bench-explorer-broker');
   rmSync(dataDir, { recursive: true, force: true });

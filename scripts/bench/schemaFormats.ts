@@ -17,10 +17,9 @@ import { messageType, parseProtoSchema } from '../../src/core/protobuf/schema';
 import { bundleOf } from '../../src/core/protobuf/serde';
 import { parseProtobufWireFormat } from '../../src/core/protobuf/wire';
 import { findRepoRoot } from '../../test/support/repoRoot';
+import { numberArg } from './args';
 
-const args = process.argv.slice(2);
-const i = args.indexOf('--records');
-const N = i >= 0 ? Number(args[i + 1]) : 200_000;
+const N = numberArg('records', 200_000);
 const fixtures = path.join(findRepoRoot(), 'test', 'fixtures');
 const read = (imp: string) => readFileSync(path.join(fixtures, 'protobuf', imp), 'utf8');
 

@@ -16,15 +16,12 @@ import { kcatProduceFile, writeLines } from '../../test/support/bulkTopic';
 import { createTopic, plainClient } from '../../test/support/consumeFixtures';
 import { testBroker } from '../../test/support/testBroker';
 import { benchTopicReady } from './benchTopic';
+import { numberArg } from './args';
 
 const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const RECORDS = arg('records', 1_000_000);
-const PARTITIONS = arg('partitions', 3);
-const RUNS = arg('runs', 3);
+const RECORDS = numberArg('records', 1_000_000);
+const PARTITIONS = numberArg('partitions', 3);
+const RUNS = numberArg('runs', 3);
 const ONLY = (() => {
   const i = args.indexOf('--only');
   return i >= 0 ? new Set(args[i + 1].split(',')) : new Set(['text', 'regex', 'json', 'read', 'kcat']);

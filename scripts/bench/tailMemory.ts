@@ -10,16 +10,12 @@ import { watermarks } from '../../src/core/kafka/offsets';
 import { kcatProduceGenerated } from '../../test/support/bulkTopic';
 import { createTopic, plainClient } from '../../test/support/consumeFixtures';
 import { testBroker } from '../../test/support/testBroker';
+import { numberArg } from './args';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const RECORDS = arg('records', 200_000);
-const BYTES = arg('bytes', 5_000);
-const CAP = arg('cap', 100_000);
-const BUDGET = arg('budget-mb', 0) * 1024 * 1024 || undefined;
+const RECORDS = numberArg('records', 200_000);
+const BYTES = numberArg('bytes', 5_000);
+const CAP = numberArg('cap', 100_000);
+const BUDGET = numberArg('budget-mb', 0) * 1024 * 1024 || undefined;
 const TOPIC = `bench-tail-memory-${RECORDS}x${BYTES}`;
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const vmRss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
