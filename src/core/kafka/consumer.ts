@@ -8,13 +8,12 @@ import {
 } from 'kafkajs';
 import type { KafkaClient } from './client';
 import { KafkaWorkbenchError } from './errors';
-import { TailBase } from './tailBase';
+import { TailBase, tailPartitions } from './tailBase';
 // Registers the snappy, lz4 and zstd codecs, so compressed topics can be read.
 import './codecs';
 import {
   committedOffsets,
   resolveStartOffsets,
-  topicPartitions,
   unknownTopic,
   watermarks,
   type PartitionWatermarks,
@@ -232,21 +231,14 @@ export class TopicTail extends TailBase implements Tail {
   readonly groupId: string;
   readonly throwaway = false;
 
-  private constructor(
-    client: KafkaClient,
-    options: TailOptions,
-    public partitions: number[],
-    private readonly initial: Map<number, string | undefined>,
-    listener: TailListener,
-  ) {
-    super(client, options, listener);
+  private constructor(client: KafkaClient, options: TailOptions, partitions: number[], initial: Map<number, string | undefined>, listener: TailListener) {
+    super(client, options, partitions, initial, listener);
     this.groupId = options.group?.groupId ?? '';
   }
 
   /** Validates the options against the cluster (topic, partitions, start offsets), then starts reading. */
   static async start(client: KafkaClient, options: TailOptions, listener: TailListener): Promise<TopicTail> {
-    const all = await topicPartitions(client, options.topic);
-    const partitions = options.partitions?.length ? [...new Set(options.partitions)].sort((a, b) => a - b) : all;
+    const partitions = await tailPartitions(client, options);
     if (!options.group) throw new KafkaWorkbenchError('A tail without a consumer group reads the partitions directly (startTail).', 'other');
     if (!options.group.groupId.trim()) throw new KafkaWorkbenchError('The group id is empty.', 'invalid-input');
     const initial = await resolveStartOffsets(client, options.topic, partitions, options.start);

@@ -21,7 +21,7 @@ import { kafkaErrorType } from './client';
 import type { PartitionProgress, RawMessage, Tail, TailListener, TailOptions } from './consumer';
 import { KafkaWorkbenchError } from './errors';
 import { resolveStartOffsets, topicPartitions, unknownTopic, watermarks } from './offsets';
-import { TailBase } from './tailBase';
+import { TailBase, tailPartitions } from './tailBase';
 import { deliverable, internalCluster, leanFetch, offsetBefore, positionAfter, type KjsCluster, type KjsPartitionData } from './rangeReader';
 
 /** Bytes asked per partition per fetch (kafkajs' consumer default too). */
@@ -40,14 +40,8 @@ export class DirectTail extends TailBase implements Tail {
   private paused = false;
   private wake: (() => void) | undefined;
 
-  private constructor(
-    client: KafkaClient,
-    options: TailOptions,
-    public partitions: number[],
-    private readonly initial: Map<number, string | undefined>,
-    listener: TailListener,
-  ) {
-    super(client, options, listener);
+  private constructor(client: KafkaClient, options: TailOptions, partitions: number[], initial: Map<number, string | undefined>, listener: TailListener) {
+    super(client, options, partitions, initial, listener);
     for (const [p, o] of initial) if (o !== undefined) this.next.set(p, o);
   }
 
@@ -57,8 +51,7 @@ export class DirectTail extends TailBase implements Tail {
     if (options.start.kind === 'committed') {
       throw new KafkaWorkbenchError('"Committed offset" needs a consumer group: choose a group, or another start position.', 'invalid-input');
     }
-    const all = await topicPartitions(client, options.topic);
-    const partitions = options.partitions?.length ? [...new Set(options.partitions)].sort((a, b) => a - b) : all;
+    const partitions = await tailPartitions(client, options);
     const initial = await resolveStartOffsets(client, options.topic, partitions, options.start);
     const tail = new DirectTail(client, options, partitions, initial, listener);
     await tail.open();

@@ -3,6 +3,15 @@ import type { TailListener, TailOptions, TailState } from './consumer';
 import { KafkaWorkbenchError } from './errors';
 import { topicPartitions } from './offsets';
 
+/**
+ * The partitions a tail reads: the chosen ones (each once, in order), else all of the topic's. The
+ * topic is looked up either way, so a missing topic is said before anything else is checked.
+ */
+export async function tailPartitions(client: KafkaClient, options: TailOptions): Promise<number[]> {
+  const all = await topicPartitions(client, options.topic);
+  return options.partitions?.length ? [...new Set(options.partitions)].sort((a, b) => a - b) : all;
+}
+
 /** What both live reads share (TopicTail through a group, DirectTail without): state, positions, the topic check. */
 export abstract class TailBase {
   protected current: TailState = { state: 'starting' };
@@ -15,6 +24,10 @@ export abstract class TailBase {
   protected constructor(
     protected readonly client: KafkaClient,
     readonly options: TailOptions,
+    /** The partitions read (partitions added to the topic later join them). */
+    public partitions: number[],
+    /** Where each partition's read starts; undefined: the group's committed offset. */
+    protected readonly initial: Map<number, string | undefined>,
     protected readonly listener: TailListener,
   ) {}
 
