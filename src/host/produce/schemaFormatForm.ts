@@ -10,7 +10,7 @@ import { KafkaWorkbenchError } from '../../core/kafka/errors';
 import { JsonSyntaxError, parseLocatedJson, type JsonPath, type LocatedJson, type TextPosition } from '../../core/json/locatedJson';
 import { compileJsonSchema, describeViolations, JsonSchemaError, type CompiledJsonSchema } from '../../core/jsonschema/schema';
 import { describeProtoProblems } from '../../core/produce/protobufSerializer';
-import { compileTemplate, TemplateError } from '../../core/produce/template';
+import { maskTemplates, renderRecordZero } from './typedTemplate';
 import { checkProtoJson, jsonName } from '../../core/protobuf/json';
 import { messageType, ProtoSchemaError, type ProtoSchema } from '../../core/protobuf/schema';
 import { avroField, type AvroRole, type FormField, type ProduceFormValues } from '../../../webview/src/produce/protocol';
@@ -209,9 +209,6 @@ function jsonSchemaPropertyNames(schema: CompiledJsonSchema): string[] {
   return [...names].sort();
 }
 
-/** Placeholders replaced by text of the same length that is a valid JSON number (see valueCheck.ts). */
-const mask = (text: string) => text.replace(/\{\{[^{}\n]*\}\}/g, (m) => `1${' '.repeat(m.length - 1)}`);
-
 /**
  * The form's check as the user types for a Protobuf or JSON Schema key or value: the schema
  * loaded from the form's choice, record 0 (templates rendered) checked against it, each problem
@@ -257,17 +254,9 @@ export async function checkSchemaFormatValue(manager: ConnectionManager, v: Prod
   }
   const base = { completions, messageTypes };
   if (role === 'value' && v.source === 'file') return { ok: true, text: `${name} from ${label}; each record in the file is checked when sent.`, marks: [], ...base };
-  let rendered: string;
-  let templated: boolean;
-  try {
-    const template = compileTemplate(typed);
-    templated = !template.constant;
-    rendered = template.render(0);
-  } catch (e) {
-    if (!(e instanceof TemplateError)) throw e;
-    return { ok: false, text: e.message, marks: [], ...base };
-  }
-  const of = templated ? (role === 'key' ? "Record 0's key (templates rendered)" : 'Record 0 (templates rendered)') : `The ${role}`;
+  const record = renderRecordZero(typed, role);
+  if ('error' in record) return { ok: false, text: record.error, marks: [], ...base };
+  const { rendered, templated, of } = record;
   let value: unknown;
   try {
     value = parseLocatedJson(rendered).value;
@@ -276,7 +265,7 @@ export async function checkSchemaFormatValue(manager: ConnectionManager, v: Prod
     // Positions from the typed text (placeholders masked), so the squiggle sits where the user sees it.
     let pos = e.position;
     try {
-      parseLocatedJson(mask(typed));
+      parseLocatedJson(maskTemplates(typed));
     } catch (m) {
       if (m instanceof JsonSyntaxError) pos = m.position;
     }
@@ -286,7 +275,7 @@ export async function checkSchemaFormatValue(manager: ConnectionManager, v: Prod
   if (problems.length === 0) return { ok: true, text: `${of} matches ${name} (${label}).`, marks: [], ...base };
   let located: LocatedJson | undefined;
   try {
-    located = parseLocatedJson(templated ? mask(typed) : rendered);
+    located = parseLocatedJson(templated ? maskTemplates(typed) : rendered);
   } catch {
     located = undefined;
   }

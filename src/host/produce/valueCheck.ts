@@ -9,7 +9,7 @@ import { checkAvroJsonText } from '../../core/avro/json';
 import { JsonSyntaxError, parseLocatedJson } from '../../core/json/locatedJson';
 import { describeAvroProblems } from '../../core/produce/avroSerializer';
 import { formatInfos } from '../../core/produce/serializers';
-import { compileTemplate, TemplateError } from '../../core/produce/template';
+import { maskTemplates, renderRecordZero } from './typedTemplate';
 import type { AvroRole, FormField, ProduceFormValues, TextMark } from '../../../webview/src/produce/protocol';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { avroChoiceFromForm, AvroChoiceError, loadAvroSchema } from './avroValue';
@@ -23,15 +23,6 @@ export interface ValueCheckResult {
   completions: string[];
   /** Protobuf: the message types the chosen schema declares, for the message chooser. */
   messageTypes?: string[];
-}
-
-/**
- * Placeholders replaced by text of the same length that is valid wherever a placeholder may stand
- * (a number followed by spaces: `{{i}}` → `1    `), so every position in the text stays where the
- * user sees it. Multi-line placeholders do not exist.
- */
-export function maskTemplates(text: string): string {
-  return text.replace(/\{\{[^{}\n]*\}\}/g, (m) => `1${' '.repeat(m.length - 1)}`);
 }
 
 /** Every field name in a schema (records nested anywhere), for completion inside the JSON. */
@@ -84,19 +75,11 @@ async function checkAvro(manager: ConnectionManager, values: ProduceFormValues, 
   const completions = schemaFieldNames(loaded.schema.type);
   const name = loaded.schema.name ?? 'the schema';
   if (values.source === 'file' && role === 'value') return { ok: true, text: `Schema ${name} from ${loaded.label}; each record in the file is checked when sent.`, marks: [], completions };
-  let rendered = typed;
-  let templated = false;
-  try {
-    const template = compileTemplate(typed);
-    templated = !template.constant;
-    rendered = template.render(0);
-  } catch (e) {
-    if (!(e instanceof TemplateError)) throw e;
-    return { ok: false, text: e.message, marks: [], completions };
-  }
+  const record = renderRecordZero(typed, role);
+  if ('error' in record) return { ok: false, text: record.error, marks: [], completions };
+  const { rendered, templated, of } = record;
   // A template's placeholders are masked to keep positions; the check itself runs on record 0.
   const checked = checkAvroJsonText(loaded.schema, rendered);
-  const of = templated ? (role === 'key' ? "Record 0's key (templates rendered)" : 'Record 0 (templates rendered)') : `The ${role}`;
   if (checked.ok) return { ok: true, text: `${of} matches ${name} (${loaded.label}).`, marks: [], completions };
   const positioned = templated ? checkAvroJsonText(loaded.schema, maskTemplates(typed)) : checked;
   const marks = (positioned.ok ? [] : positioned.problems)
