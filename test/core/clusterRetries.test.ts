@@ -43,6 +43,7 @@ describe('A produce request to two brokers, one failing fast (core, three real b
   const z = `retry-z-${id}`;
   const w = `retry-w-${id}`;
   const y = { upstream: `retry-y-upstream-${id}`, patched: `retry-y-patched-${id}`, ours: `retry-y-ours-${id}` };
+  let probe: ReturnType<Kafka['producer']>;
   let paused = -1;
   const resume = () => {
     if (paused > 0) process.kill(paused, 'SIGCONT');
@@ -60,6 +61,8 @@ describe('A produce request to two brokers, one failing fast (core, three real b
     client = await clusterClient(seed, 'kw-cluster-retries');
     admin = new Kafka({ clientId: 'kw-cluster-retries-admin', brokers: [seed], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
+    probe = new Kafka({ clientId: 'kw-cluster-retries-probe', brokers: [seed], logLevel: logLevel.NOTHING }).producer({ retry: { retries: 0 } });
+    await probe.connect();
     await admin.createTopics({
       waitForLeaders: false, // kafkajs' wait gives up on a broker that has not heard of the topic yet
       topics: [
@@ -76,6 +79,7 @@ describe('A produce request to two brokers, one failing fast (core, three real b
   after(async () => {
     resume();
     await admin?.disconnect();
+    await probe?.disconnect();
     await client?.close();
   });
 
@@ -155,25 +159,31 @@ describe('A produce request to two brokers, one failing fast (core, three real b
     }
   });
 
-  it('an idempotent send that may have been written, then failed, does not make the next records vanish as its duplicates', async () => {
-    // W lives on nodes 1 and 3 with min.insync.replicas=2. With node 3 paused, node 1 writes the
-    // batch but cannot confirm it within the request timeout; every retry is the same batch (same
-    // sequence numbers), so it times out too, and the send fails "may have been written". kafkajs
-    // then hands the sequence numbers out again: the next batch of the same size looked like a
-    // duplicate of the first once node 3 came back, and the broker answered with the first batch's
-    // offsets without writing it (reported delivered, never written).
-    const producer = await RecordProducer.open(client, { settings: { ...DEFAULT_PRODUCER_SETTINGS, acks: 'all', idempotent: true, retries: 1, requestTimeoutMs: 1000 } });
+  /**
+   * Sends a batch to W with node 3 paused, so node 1 writes it but cannot confirm it; then, node 3
+   * back, a second batch of the same size. Returns what the first send reported.
+   */
+  const writtenThenFailed = async (label: string, requestTimeoutMs: number, via = client) => {
+    const producer = await RecordProducer.open(via, { settings: { ...DEFAULT_PRODUCER_SETTINGS, acks: 'all', idempotent: true, retries: 1, requestTimeoutMs } });
     try {
-      const send = (prefix: string) => Promise.all(Array.from({ length: RECORDS }, (_, i) => producer.send({ topic: w, partition: 0, key: null, value: Buffer.from(`${prefix} ${i}`) })));
+      const send = (prefix: string) => Promise.all(Array.from({ length: RECORDS }, (_, i) => producer.send({ topic: w, partition: 0, key: null, value: Buffer.from(`${label} ${prefix} ${i}`) })));
+      await until('node 3 is in sync on W', () => inSync(w, [1, 3]), 60_000);
       await send('warm-up'); // the producer id and the leader, before the pause
       paused = cluster.pid(3);
       process.kill(paused, 'SIGSTOP');
+      const t0 = Date.now();
       const first = await send('first');
+      const failedAfter = Date.now() - t0;
       resume();
-      assert.deepEqual([...new Set(first.map((r) => (r.status === 'failed' ? `${r.error.name} mayBeWritten=${r.error.mayBeWritten}` : r.status)))], ['REQUEST_TIMED_OUT mayBeWritten=true']);
-      await until('node 3 is back in sync', () => inSync(w, [1, 3]), 30_000);
+      await until('node 3 is back in sync', () => inSync(w, [1, 3]), 60_000);
+      const inSyncAfter = Date.now() - t0;
+      // The metadata can show the ISR whole before the leader acts on it: a probe write says when.
+      await until('W takes acks=all writes again', () => probe.send({ topic: w, acks: -1, messages: [{ value: `${label} probe` }] }).then(() => true, () => false), 60_000);
+      const writableAfter = Date.now() - t0;
+      console.log(`      the first send failed after ${failedAfter} ms; node 3 in sync after ${inSyncAfter} ms, W writable after ${writableAfter} ms`);
       const second = await send('second');
-      assert.deepEqual(second.map((r) => r.status), second.map(() => 'delivered'));
+      const outcome = (r: (typeof second)[number]) => (r.status === 'failed' ? `${r.error.name}: ${r.error.message}` : r.status);
+      assert.deepEqual([...new Set(second.map(outcome))], ['delivered'], 'every record of the second batch is delivered');
 
       const values = new Map<string, string>();
       const tail = await startTail(client, { topic: w, start: { kind: 'earliest' }, isolation: 'read_uncommitted' }, {
@@ -187,12 +197,45 @@ describe('A produce request to two brokers, one failing fast (core, three real b
         await tail.stop();
       }
       for (const [i, r] of second.entries()) {
-        assert.equal(r.status === 'delivered' ? values.get(r.offset) : undefined, `second ${i}`, `the record reported at ${r.status === 'delivered' ? r.offset : '?'} is the one sent`);
+        assert.equal(r.status === 'delivered' ? values.get(r.offset) : undefined, `${label} second ${i}`, `the record reported at ${r.status === 'delivered' ? r.offset : '?'} is the one sent`);
       }
-      console.log(`      W holds ${values.size} records: warm-up, the "first" batch written once (reported may-be-written), the second at its reported offsets`);
+      const firstWritten = [...values.values()].filter((v) => v.startsWith(`${label} first `)).length;
+      console.log(`      W holds the "first" batch ${firstWritten / RECORDS} time(s) (reported may-be-written), the second at its reported offsets`);
+      return first.map((r) => (r.status === 'failed' ? `${r.error.name} mayBeWritten=${r.error.mayBeWritten}` : r.status));
     } finally {
       resume();
       await producer.close();
+    }
+  };
+
+  it('an idempotent send that may have been written, then failed, does not make the next records vanish as its duplicates', async () => {
+    // W lives on nodes 1 and 3 with min.insync.replicas=2. With node 3 paused, node 1 writes the
+    // batch but cannot confirm it within the 1 s request timeout, and the retry (same batch, same
+    // sequence numbers) times out too: the send fails "may have been written". kafkajs then hands
+    // the sequence numbers out again: the next batch of the same size looked like a duplicate of
+    // the first once node 3 came back, and the broker answered with the first batch's offsets
+    // without writing it (reported delivered, never written). On a slow machine the retry can come
+    // after node 3 left the ISR and fail NOT_ENOUGH_REPLICAS: still "may have been written".
+    const first = await writtenThenFailed('timeout', 1000);
+    assert.equal(new Set(first).size, 1, `one outcome for the whole batch: ${[...new Set(first)].join(', ')}`);
+    assert.match(first[0], /^(REQUEST_TIMED_OUT|NOT_ENOUGH_REPLICAS) mayBeWritten=true$/);
+  });
+
+  it('a retry refused NOT_ENOUGH_REPLICAS after an attempt that wrote still reports "may have been written", and the next records are written', async function () {
+    // The broker holds the first attempt, written to node 1, for the 25 s request timeout; by then
+    // node 3 has left W's ISR (its replica lag limit is 10 s), so the retry is refused before any
+    // write: NOT_ENOUGH_REPLICAS, which alone means "not written". kafkajs patch 010 keeps the
+    // first attempt's REQUEST_TIMED_OUT, and RecordProducer reports the batch as possibly written
+    // and takes a new producer id. Before, the next batch was taken for a duplicate and reported
+    // delivered at the first batch's offsets, never written (CI, stop 19). The client waits longer
+    // than the broker.
+    this.timeout(240_000);
+    const patient = await clusterClient(cluster.node(1).bootstrap, 'kw-cluster-retries-patient', 60_000);
+    try {
+      const first = await writtenThenFailed('isr', 25_000, patient);
+      assert.deepEqual([...new Set(first)], ['NOT_ENOUGH_REPLICAS mayBeWritten=true']);
+    } finally {
+      await patient.close();
     }
   });
 });

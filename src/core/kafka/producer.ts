@@ -199,11 +199,46 @@ function producedBeforeFailure(error: unknown): RecordMetadata[] {
   return [];
 }
 
+const NETWORK = /ECONNREFUSED|ECONNRESET|EPIPE|Connection|socket|closed|timed? ?out/i;
+
+/** Whether a failure of one request leaves its records possibly written: the answer, not the write, was lost. */
+function ambiguous(e: ErrorLike): boolean {
+  if (typeof e.type === 'string' && /^[A-Z_]+$/.test(e.type) && e.type !== 'UNKNOWN') return e.type === 'REQUEST_TIMED_OUT' || e.type === 'NOT_ENOUGH_REPLICAS_AFTER_APPEND';
+  return NETWORK.test(`${e.name ?? ''} ${e.message ?? ''}`);
+}
+
+/**
+ * The failures of every attempt of a send that kafkajs retried: kafkajs patch 010
+ * (attempt-failures) keeps them on the last attempt's error.
+ */
+function attemptFailures(error: unknown): ErrorLike[] {
+  for (const e of chainOf(error)) {
+    const failures = (e as { attemptFailures?: unknown }).attemptFailures;
+    if (Array.isArray(failures)) return failures as ErrorLike[];
+  }
+  return [];
+}
+
 /** Turns a failed send into Kafka's error name, the message, and what to do. */
 export function explainDeliveryError(error: unknown, client?: KafkaClient): DeliveryError {
   if (error instanceof KafkaWorkbenchError) {
     return { name: error.detail?.match(/^[A-Z_]+$/) ? error.detail : error.reason.toUpperCase().replace(/-/g, '_'), message: error.message, hint: '', mayBeWritten: false };
   }
+  const last = explainLastAttempt(error, client);
+  // The last attempt can say "not written" (NOT_ENOUGH_REPLICAS once the ISR shrank) after an
+  // earlier one wrote the batch and lost the answer (REQUEST_TIMED_OUT): the record may be written.
+  const earlier = last.mayBeWritten ? undefined : attemptFailures(error).find(ambiguous);
+  if (!earlier) return last;
+  const what = earlier.type ?? earlier.name ?? 'a lost answer';
+  return {
+    ...last,
+    message: `${last.message} An earlier attempt failed with ${what}, after which the broker may have written the record.`,
+    hint: `${last.hint} Check the topic before sending it again: it may already be there.`,
+    mayBeWritten: true,
+  };
+}
+
+function explainLastAttempt(error: unknown, client?: KafkaClient): DeliveryError {
   const chain = chainOf(error);
   const protocol = chain.find((e) => typeof e.type === 'string' && /^[A-Z_]+$/.test(e.type) && e.type !== 'UNKNOWN');
   if (protocol?.type) {
@@ -212,12 +247,12 @@ export function explainDeliveryError(error: unknown, client?: KafkaClient): Deli
       name: type,
       message: `The broker refused the record: ${type} (${protocol.message ?? ''}).`,
       hint: HINTS[type] ?? (protocol.retriable ? 'A temporary condition: send again.' : 'See the log for details.'),
-      mayBeWritten: type === 'REQUEST_TIMED_OUT' || type === 'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+      mayBeWritten: ambiguous(protocol),
     };
   }
   const explained = client ? client.explain(error) : undefined;
   const last = chain[chain.length - 1];
-  const network = /ECONNREFUSED|ECONNRESET|EPIPE|Connection|socket|closed|timed? ?out/i.test(chain.map((e) => `${e.name ?? ''} ${e.message ?? ''}`).join(' '));
+  const network = NETWORK.test(chain.map((e) => `${e.name ?? ''} ${e.message ?? ''}`).join(' '));
   const name = explained?.reason === 'timeout' || /timeout/i.test(last?.name ?? '') ? 'REQUEST_TIMED_OUT' : network ? 'NETWORK_EXCEPTION' : (last?.name ?? 'UNKNOWN_ERROR');
   return {
     name,
