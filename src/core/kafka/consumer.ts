@@ -13,6 +13,7 @@ import { TailBase, tailPartitions } from './tailBase';
 import './codecs';
 import {
   committedOffsets,
+  topicPartitions,
   resolveStartOffsets,
   unknownTopic,
   watermarks,
@@ -227,6 +228,7 @@ export class TopicTail extends TailBase implements Tail {
   private consumer: Consumer | undefined;
   private assigned: number[] = [];
   private paused = false;
+  private checking = false;
 
   readonly groupId: string;
   readonly throwaway = false;
@@ -300,6 +302,10 @@ export class TopicTail extends TailBase implements Tail {
       if (this.stopping) return;
       void this.onCrash(payload.error, payload.restart);
     });
+    // A fetch answered: the outage the watch below reported is over, records or not.
+    consumer.on(consumer.events.FETCH, () => {
+      if (this.current.state === 'reconnecting' && !this.stopping) this.setState({ state: this.paused ? 'paused' : 'live', assigned: this.assigned });
+    });
 
     try {
       await consumer.connect();
@@ -355,19 +361,33 @@ export class TopicTail extends TailBase implements Tail {
   }
 
   private async onCrash(error: Error, restart: boolean): Promise<void> {
+    const explained = this.explain(error);
+    // Said at once: the topic check below waits for the cluster, which may be what is down.
+    if (restart) this.setState({ state: 'reconnecting', message: explained.message });
     if (!(await this.topicStillExists())) {
       await this.stop(unknownTopic(this.options.topic));
       return;
     }
-    const explained = this.explain(error);
-    if (restart) this.setState({ state: 'reconnecting', message: explained.message });
-    else await this.stop(explained);
+    if (!restart) await this.stop(explained);
   }
 
-  /** kafkajs keeps retrying a deleted topic quietly; this notices and stops the tail with the reason. */
+  /**
+   * Every 5 s. kafkajs keeps retrying a deleted topic quietly; this notices and stops the tail with
+   * the reason. It also notices an outage: kafkajs retries a lost broker for tens of seconds before
+   * it gives up (its CRASH event), and said nothing meanwhile, so the viewer kept saying "live".
+   */
   private async checkTopic(): Promise<void> {
-    if (this.stopping) return;
-    if (!(await this.topicStillExists()) && !this.stopping) await this.stop(unknownTopic(this.options.topic));
+    if (this.stopping || this.checking) return;
+    this.checking = true;
+    try {
+      await topicPartitions(this.client, this.options.topic);
+    } catch (e) {
+      if (this.stopping) return;
+      if (e instanceof KafkaWorkbenchError && e.reason === 'unknown-topic') await this.stop(unknownTopic(this.options.topic));
+      else if (this.current.state === 'live' || this.current.state === 'rebalancing') this.setState({ state: 'reconnecting', message: this.explain(e).message });
+    } finally {
+      this.checking = false;
+    }
   }
 
   pause(): void {
