@@ -176,8 +176,16 @@ describe('Topic explorer core against the real broker', function () {
     const name = unique('explorer-config');
     await createTopic(client, { name, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '600000' } }, 1);
     await setTopicConfig(client, name, 'max.message.bytes', '2000000');
+    // Read back at once, and edited again at once: a broker that still described the old overrides
+    // showed the old value, and the second edit (which sends every override) undid the first.
     let configs = await topicConfigs(client, name);
     assert.equal(configs.find((c) => c.name === 'max.message.bytes')?.value, '2000000');
+    await setTopicConfig(client, name, 'retention.ms', '700000');
+    configs = await topicConfigs(client, name);
+    assert.equal(configs.find((c) => c.name === 'max.message.bytes')?.value, '2000000', 'the first edit survives the second');
+    assert.equal(configs.find((c) => c.name === 'retention.ms')?.value, '700000');
+    await setTopicConfig(client, name, 'retention.ms', '600000');
+    configs = await topicConfigs(client, name);
     assert.equal(configs.find((c) => c.name === 'retention.ms')?.value, '600000', 'the other override survives');
     await rejectsWith(setTopicConfig(client, name, 'cleanup.policy', 'bogus'), /broker refused.*cleanup.policy|Invalid value bogus/i);
     configs = await topicConfigs(client, name);

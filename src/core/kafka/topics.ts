@@ -341,4 +341,21 @@ export async function setTopicConfig(client: KafkaClient, topic: string, name: s
     },
     (e) => brokerRefusal(e, `set ${name}=${value ?? '(default)'} on "${topic}"`),
   );
+  await waitForConfig(client, topic, name, value);
+}
+
+/**
+ * Polls until the broker describes the topic's config as set, within the deadline. A KRaft broker
+ * applies the change from the metadata log a moment after AlterConfigs answers: until then it
+ * describes the old value, so a view refreshed at once showed it, and a second edit at once sent
+ * the old overrides back (AlterConfigs replaces them all), undoing the first.
+ */
+async function waitForConfig(client: KafkaClient, topic: string, name: string, value: string | null): Promise<void> {
+  const deadline = Date.now() + client.timeoutMs;
+  while (Date.now() < deadline) {
+    const entry = (await topicConfigs(client, topic).catch(() => [])).find((c) => c.name === name);
+    if (entry && (value === null ? entry.source !== 'topic' : entry.source === 'topic' && entry.value === value)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // Applied (the broker said so) but not described yet: the next refresh shows it.
 }
