@@ -8,7 +8,7 @@ import type { KafkaClient } from '../../src/core/kafka/client';
 import { createTopic } from '../../src/core/kafka/topics';
 import { kcatRead, pythonPartitions } from '../support/produceTools';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { choose, inViewport, openForm, reportRow, setEditor, setField } from './support/produceForm';
+import { choose, inViewport, openForm, openSection, reportRow, setEditor, setField } from './support/produceForm';
 import { clickActivityBarItem, openWorkbench, runCommand, runContextMenuItem, screenshot, treeItem, webviewFrame, type Workbench, collapseSideBarView } from './support/workbench';
 import { plainClient } from '../support/plainClient';
 
@@ -198,14 +198,17 @@ describe('Produce Message form (UI)', function () {
       await setField(form, 'topic', topic);
       await setEditor(form, 'key', 'user-{{random.int(1,1000)}}');
       await setEditor(form, 'value', '{"n": {{i}}, "id": "{{uuid}}"}');
-      await form.locator('#section-records .section-head').click();
+      // A section head toggles: a second attempt must not close what the first opened.
+      await openSection(form, 'records');
       await setField(form, 'count', '3000000');
-      await form.locator('#section-delivery .section-head').click();
+      await openSection(form, 'delivery');
       await choose(form, 'sendStyle', 'Asynchronous');
       await form.locator('button#send').click();
       const running = await cancel.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
       if (running) break;
-      assert.ok(attempt < 3, 'the bulk send did not start');
+      const status = await form.locator('#status').innerText().catch(() => '');
+      assert.ok(attempt < 3, `the bulk send did not start: "${status}"`);
+      console.log(`      attempt ${attempt}: the bulk send did not start ("${status}"); again`);
     }
     await form.locator('#progress', { hasText: /records\/s/ }).waitFor({ timeout: 30_000 });
     await cancel.click();

@@ -21,6 +21,11 @@ export async function setEditor(form: FrameLocator, id: 'key' | 'value', text: s
   if (text === '') await content.press('Delete');
   else await content.fill(text);
 }
+/** Opens a collapsible section of the form (`records`, `delivery`, `settings`…); one already open stays open. */
+export async function openSection(form: FrameLocator, id: string): Promise<void> {
+  const head = form.locator(`#section-${id} .section-head`);
+  if ((await head.getAttribute('aria-expanded')) !== 'true') await head.click();
+}
 export async function openForm(page: Page): Promise<FrameLocator> {
   await runCommand(page, 'Kafka: Produce Message…');
   const form = webviewFrame(page);
