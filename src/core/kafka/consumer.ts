@@ -13,8 +13,8 @@ import { TailBase, tailPartitions } from './tailBase';
 import './codecs';
 import {
   committedOffsets,
-  topicPartitions,
   resolveStartOffsets,
+  topicPartitions,
   unknownTopic,
   watermarks,
   type PartitionWatermarks,
@@ -383,7 +383,7 @@ export class TopicTail extends TailBase implements Tail {
       await topicPartitions(this.client, this.options.topic);
     } catch (e) {
       if (this.stopping) return;
-      if (e instanceof KafkaWorkbenchError && e.reason === 'unknown-topic') await this.stop(unknownTopic(this.options.topic));
+      if (e instanceof KafkaWorkbenchError && e.reason === 'unknown-topic') await this.stop(e);
       else if (this.current.state === 'live' || this.current.state === 'rebalancing') this.setState({ state: 'reconnecting', message: this.explain(e).message });
     } finally {
       this.checking = false;

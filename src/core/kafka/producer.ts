@@ -201,9 +201,15 @@ function producedBeforeFailure(error: unknown): RecordMetadata[] {
 
 const NETWORK = /ECONNREFUSED|ECONNRESET|EPIPE|Connection|socket|closed|timed? ?out/i;
 
+/** Kafka's error name when `e` is the broker's answer (NOT_ENOUGH_REPLICAS...), not the client's. */
+function protocolType(e: ErrorLike): string | undefined {
+  return typeof e.type === 'string' && /^[A-Z_]+$/.test(e.type) && e.type !== 'UNKNOWN' ? e.type : undefined;
+}
+
 /** Whether a failure of one request leaves its records possibly written: the answer, not the write, was lost. */
 function ambiguous(e: ErrorLike): boolean {
-  if (typeof e.type === 'string' && /^[A-Z_]+$/.test(e.type) && e.type !== 'UNKNOWN') return e.type === 'REQUEST_TIMED_OUT' || e.type === 'NOT_ENOUGH_REPLICAS_AFTER_APPEND';
+  const type = protocolType(e);
+  if (type) return type === 'REQUEST_TIMED_OUT' || type === 'NOT_ENOUGH_REPLICAS_AFTER_APPEND';
   return NETWORK.test(`${e.name ?? ''} ${e.message ?? ''}`);
 }
 
@@ -240,7 +246,7 @@ export function explainDeliveryError(error: unknown, client?: KafkaClient): Deli
 
 function explainLastAttempt(error: unknown, client?: KafkaClient): DeliveryError {
   const chain = chainOf(error);
-  const protocol = chain.find((e) => typeof e.type === 'string' && /^[A-Z_]+$/.test(e.type) && e.type !== 'UNKNOWN');
+  const protocol = chain.find((e) => protocolType(e) !== undefined);
   if (protocol?.type) {
     const type = protocol.type;
     return {

@@ -249,11 +249,20 @@ export async function createTopic(client: KafkaClient, topic: NewTopic, brokerCo
   await waitForLeaders(client, topic.name, topic.partitions);
 }
 
-/** Polls until `partitions` partitions of the topic have a leader that answers for them, within the deadline. */
-async function waitForLeaders(client: KafkaClient, topic: string, partitions: number): Promise<void> {
+/** Asks `ready` every `intervalMs` until it says yes (true) or the client's timeout has passed (false). */
+async function pollUntil(client: KafkaClient, ready: () => Promise<boolean>, intervalMs: number): Promise<boolean> {
   const deadline = Date.now() + client.timeoutMs;
   for (;;) {
-    const ready = await client
+    if (await ready()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Polls until `partitions` partitions of the topic have a leader that answers for them, within the deadline. */
+async function waitForLeaders(client: KafkaClient, topic: string, partitions: number): Promise<void> {
+  const ready = () =>
+    client
       .withAdmin(`wait for the leaders of ${topic}`, async (admin) => {
         const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
         const found = topics.find((t) => t.name === topic);
@@ -265,14 +274,11 @@ async function waitForLeaders(client: KafkaClient, topic: string, partitions: nu
         return true;
       })
       .catch(() => false);
-    if (ready) return;
-    if (Date.now() > deadline) {
-      throw new KafkaWorkbenchError(
-        `Topic "${topic}" was created, but not all of its partitions had a leader within ${client.timeoutMs / 1000} s: the brokers may be overloaded. Refresh the view in a moment.`,
-        'timeout',
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  if (!(await pollUntil(client, ready, 200))) {
+    throw new KafkaWorkbenchError(
+      `Topic "${topic}" was created, but not all of its partitions had a leader within ${client.timeoutMs / 1000} s: the brokers may be overloaded. Refresh the view in a moment.`,
+      'timeout',
+    );
   }
 }
 
@@ -351,11 +357,10 @@ export async function setTopicConfig(client: KafkaClient, topic: string, name: s
  * the old overrides back (AlterConfigs replaces them all), undoing the first.
  */
 async function waitForConfig(client: KafkaClient, topic: string, name: string, value: string | null): Promise<void> {
-  const deadline = Date.now() + client.timeoutMs;
-  while (Date.now() < deadline) {
+  const described = async () => {
     const entry = (await topicConfigs(client, topic).catch(() => [])).find((c) => c.name === name);
-    if (entry && (value === null ? entry.source !== 'topic' : entry.source === 'topic' && entry.value === value)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  // Applied (the broker said so) but not described yet: the next refresh shows it.
+    return entry !== undefined && (value === null ? entry.source !== 'topic' : entry.source === 'topic' && entry.value === value);
+  };
+  // false: applied (the broker said so) but not described yet; the next refresh shows it.
+  await pollUntil(client, described, 100);
 }
