@@ -11,7 +11,7 @@ import { fastavroDecode } from '../fixtures/avro/fastavro';
 import { kcatKeys, kcatValues } from '../support/produceTools';
 import { findRepoRoot } from '../support/repoRoot';
 import { testBroker, type BrokerInfo } from '../support/testBroker';
-import { choose, openForm, reportRow, setEditor, setField, viewerFrame } from './support/produceForm';
+import { choose, openForm, openSection, reportRow, setEditor, setField, viewerFrame } from './support/produceForm';
 import { clickActivityBarItem, openWorkbench, pickQuickItem, runCommand, screenshot, webviewFrame, type Workbench } from './support/workbench';
 import { plainClient } from '../support/plainClient';
 
@@ -85,7 +85,7 @@ describe('Produce Avro values in the form (UI)', function () {
 
     await setEditor(form, 'value', '{"name": "Ada {{i}}", "faxNumber": {"string": "+1 555"}}');
     await form.locator('#valueCheck', { hasText: 'Record 0 (templates rendered) matches com.example.crm.Contact' }).waitFor({ timeout: 20_000 });
-    await form.locator('#section-records .section-head').click();
+    await openSection(form, 'records');
     await setField(form, 'count', '2');
     await form.locator('button#send').click();
     await form.locator('#status', { hasText: '2 delivered' }).waitFor({ timeout: 30_000 });

@@ -139,7 +139,7 @@ describe('Produce Message form (UI)', function () {
   it('in a narrow split the form reflows and Send stays visible; sections remember being open', async () => {
     const { page } = wb!;
     const form = webviewFrame(page);
-    await form.locator('#section-settings .section-head').click();
+    await openSection(form, 'settings');
     await form.locator('select#acks').waitFor({ state: 'visible' });
     await runCommand(page, 'View: Split Editor Right');
     await runCommand(page, 'Kafka: Produce Message…');
