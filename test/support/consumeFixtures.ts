@@ -41,6 +41,10 @@ export async function deleteTopic(bootstrap: string, topic: string): Promise<voi
   await admin.connect();
   try {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    // The controller answers before the broker has applied the deletion: until then the broker
+    // still serves the topic's records. Deleted means the broker no longer lists it.
+    const deadline = Date.now() + 30_000;
+    while ((await admin.listTopics()).includes(topic) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   } finally {
     await admin.disconnect();
   }
